@@ -1,0 +1,85 @@
+"""The per-article path: decode -> extract (HTML) or split the dump header -> repair ->
+metadata. Each step returns its result and what it changed; this module only chains them.
+
+Any failure of one article becomes that article's error record; the batch goes on.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cleaners.config import Config
+from cleaners.extract import extract_html, parse_html
+from cleaners.language import detect_language
+from cleaners.metadata import PageMeta, page_metadata
+from cleaners.read.decode import decode_bytes
+from cleaners.read.rawdoc import RawDoc
+from cleaners.record import Article, InputError
+from cleaners.text.dump import split_dump_header
+from cleaners.text.repair import fix_encoding, normalize_whitespace
+
+SKIPPED_KINDS = {"not_html", "not_article"}
+
+
+def process(raw: RawDoc, config: Config) -> Article:
+    """One input to one record, whatever the input."""
+    art = Article(id=raw.id, source=raw.source, format=raw.format, url=raw.url,
+                  site=raw.hints.get("site"), signals=dict(raw.signals))
+    try:
+        if raw.error is not None:
+            raise InputError(raw.error.kind, raw.error.message)
+        _run_steps(raw, art, config)
+    except InputError as exc:
+        art.fail(exc.kind, exc.message, "skipped" if exc.kind in SKIPPED_KINDS else "error")
+    except RecursionError:
+        art.fail("too_deep", "the input is nested too deeply to process")
+    except Exception as exc:  # noqa: BLE001 - one bad article must never stop the batch
+        art.fail("internal", f"{type(exc).__name__}: {exc}")
+    return art
+
+
+def _run_steps(raw: RawDoc, art: Article, config: Config) -> None:
+    text = _decode(raw, art, config)
+    meta = PageMeta()
+    if raw.is_html:
+        tree = parse_html(text, config.extract)
+        meta = page_metadata(tree, raw.url)  # reads the tree before extraction prunes it
+        extraction = extract_html(text, tree, raw.url, config.extract)
+        text = extraction.body
+        art.changes += extraction.changes
+        art.signals.update(extraction.signals)
+    elif raw.format == "text":
+        text, dump_date, changes = split_dump_header(text)
+        art.changes += changes
+        if dump_date:
+            art.format, meta.date = "text-dump", dump_date
+    text, changes = fix_encoding(text)
+    art.changes += changes
+    art.body = normalize_whitespace(text)
+    if not art.body:
+        raise InputError("empty", "no text is left after cleaning")
+    _metadata(art, raw, meta, config)
+
+
+def _decode(raw: RawDoc, art: Article, config: Config) -> str:
+    if isinstance(raw.content, str):
+        return raw.content
+    decoded = decode_bytes(raw.content or b"", config.read, raw.declared_encoding, raw.is_html)
+    art.signals.update(encoding=decoded.encoding, encoding_from=decoded.how)
+    return decoded.text
+
+
+def _metadata(art: Article, raw: RawDoc, meta: PageMeta, config: Config) -> None:
+    """Input hints win over what the page says; the page wins over nothing."""
+    hints = raw.hints
+    art.title = hints.get("title") or meta.title or None
+    art.date = hints.get("date") or meta.date or None
+    authors = hints.get("authors") or meta.authors or []
+    art.authors = [authors] if isinstance(authors, str) else list(authors)
+    art.credit = meta.credit
+    art.site = art.site or meta.site or None
+    art.url = art.url or meta.url or None
+    art.language = detect_language(art.body or "", config.language)
+
+
+def process_batch(raws: Iterable[RawDoc], config: Config) -> list[Article]:
+    return [process(raw, config) for raw in raws]

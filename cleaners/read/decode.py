@@ -1,0 +1,135 @@
+"""Bytes to text, never silently wrong: BOM, then a declared charset, then detection.
+
+A declared charset that does not decode the bytes strictly is not trusted; detection by
+charset-normalizer decides, and when nothing reads the bytes coherently the input is an
+error record rather than a page of mojibake.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+import charset_normalizer
+
+from cleaners.config import ReadConfig
+from cleaners.record import InputError
+
+BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "PDF document"), (b"\x89PNG", "PNG image"), (b"PK\x03\x04", "ZIP archive"),
+    (b"GIF8", "GIF image"), (b"\xff\xd8\xff", "JPEG image"), (b"\x1f\x8b", "gzip data"),
+    (b"\x7fELF", "ELF executable"), (b"7z\xbc\xaf", "7-Zip archive"), (b"Rar!", "RAR archive"),
+    (b"OggS", "Ogg media"), (b"ID3", "MP3 audio"), (b"wOFF", "web font"), (b"wOF2", "web font"),
+    (b"\xd0\xcf\x11\xe0", "MS Office document"), (b"\x00asm", "WebAssembly"),
+)
+
+# WHATWG: these labels mean windows-1252 on the web.
+ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "ascii": "cp1252",
+           "us-ascii": "cp1252", "iso8859-1": "cp1252", "x-sjis": "shift_jis"}
+
+META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]{2,40})""",
+                          re.IGNORECASE)
+TEXT_CONTROLS = set(b"\t\n\r\f\x0b\x1b")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    how: str  # bom | declared | meta | utf-8 | detected
+
+
+def sniff_binary(data: bytes, config: ReadConfig) -> str | None:
+    """Name the binary format of ``data``, or None when it may be text."""
+    for magic, name in MAGIC:
+        if data.startswith(magic):
+            return name
+    head = data[:4096]
+    if any(head.startswith(bom) for bom, _ in BOMS) or _utf16_guess(head):
+        return None
+    controls = sum(1 for b in head if b < 32 and b not in TEXT_CONTROLS)
+    if head and controls / len(head) > config.binary_control_ratio:
+        return "binary data"
+    return None
+
+
+def _utf16_guess(head: bytes) -> str | None:
+    """UTF-16 without a BOM: NULs in every other byte of mostly-ASCII text."""
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.7 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.7 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _strict(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def normalize_label(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().strip("'\"").lower()
+    try:
+        name = codecs.lookup(ALIASES.get(label, label)).name
+    except LookupError:
+        return None
+    return ALIASES.get(name, name)
+
+
+def meta_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares in its first 4 KiB."""
+    match = META_CHARSET.search(data[:4096])
+    return normalize_label(match.group(1).decode("ascii", "ignore")) if match else None
+
+
+def decode_bytes(data: bytes, config: ReadConfig, declared: str | None = None,
+                 html: bool = False) -> Decoded:
+    """Decode ``data`` or raise :class:`InputError` (empty, binary, undecodable)."""
+    if not data.strip():
+        raise InputError("empty", "the input has no content")
+    binary = sniff_binary(data, config)
+    if binary:
+        raise InputError("binary", f"{binary}, not a text or HTML article")
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            text = _strict(data, encoding)
+            if text is None:
+                raise InputError("decode_error", f"bytes after the {encoding} BOM do not decode")
+            return Decoded(text, encoding.replace("-sig", ""), "bom")
+    utf16 = _utf16_guess(data[:4096])
+    if utf16 and (text := _strict(data, utf16)) is not None:
+        return Decoded(text, utf16, "detected")
+    candidates = [(normalize_label(declared), "declared")]
+    if html:
+        candidates.append((meta_charset(data), "meta"))
+    candidates.append(("utf-8", "utf-8"))
+    for encoding, how in candidates:
+        if encoding and (text := _strict(data, encoding)) is not None:
+            return Decoded(text, encoding, how)
+    return _detect(data, config)
+
+
+def _detect(data: bytes, config: ReadConfig) -> Decoded:
+    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    if best is None or best.chaos > config.max_decode_chaos:
+        raise InputError("decode_error", "no text encoding reads these bytes coherently")
+    encoding = normalize_label(best.encoding) or best.encoding
+    text = _strict(data, encoding)
+    if text is None:
+        raise InputError("decode_error", f"bytes do not decode as detected {encoding}")
+    return Decoded(text, encoding, "detected")

@@ -1,0 +1,133 @@
+"""Walk paths in a deterministic order and dispatch each file to its reader by kind."""
+from __future__ import annotations
+
+
+import os
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from cleaners.config import ReadConfig
+from cleaners.read.jsonl import read_json_records
+from cleaners.read.rawdoc import RawDoc
+from cleaners.read.warc import read_warc
+from cleaners.record import ErrorInfo, InputError
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
+JSON_SUFFIXES = {".jsonl", ".json", ".ndjson"}
+TEXT_SUFFIXES = {".txt", ".text"}
+
+
+def walk(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files under ``paths``: directories recursively, sorted, hidden entries skipped."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield Path(root) / name
+        else:
+            yield path
+
+
+def kind_of(path: Path) -> tuple[str, bool]:
+    """(kind, gzipped) from the file name: kind is warc, json, html, text or unknown."""
+    name = path.name.lower()
+    gz = name.endswith(".gz")
+    stem = name[:-3] if gz else name
+    if stem.endswith((".warc", ".arc")):
+        return "warc", gz
+    suffix = Path(stem).suffix
+    if suffix in JSON_SUFFIXES:
+        return "json", gz
+    if suffix in HTML_SUFFIXES:
+        return "html", gz
+    if suffix in TEXT_SUFFIXES:
+        return "text", gz
+    return "unknown", gz
+
+
+def doc_id(path: Path) -> str:
+    """The file name without its extensions: ``seeds/000_ab.txt`` -> ``000_ab``."""
+    return path.name.split(".", 1)[0] or path.name
+
+
+def read_bytes(path: Path, gz: bool, config: ReadConfig) -> bytes:
+    """A file's bytes (decompressed), refusing inputs over the size limit and gzip bombs."""
+    size = path.stat().st_size
+    if size > config.max_bytes:
+        raise InputError("too_large", f"{size:,} bytes is over the {config.max_bytes:,}-byte limit")
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if not gz:
+        return data
+    limit = min(config.max_bytes, max(size, 1) * config.max_decompressed_ratio)
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        out = inflater.decompress(data, limit + 1)
+    except zlib.error as exc:
+        raise InputError("corrupt_gzip", f"not valid gzip data: {exc}") from None
+    if len(out) > limit:
+        raise InputError("too_large", f"decompresses to over {limit:,} bytes")
+    if not inflater.eof:
+        raise InputError("corrupt_gzip", "the gzip stream is truncated")
+    return out
+
+
+def sniff_html(data: bytes) -> bool:
+    head = data[:2048].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head
+
+
+def read_file(path: Path, config: ReadConfig) -> Iterator[RawDoc]:
+    """One file's inputs: a page or text is one; JSON(L) and WARC hold several."""
+    kind, gz = kind_of(path)
+    source = str(path)
+    if kind == "warc":
+        yield from read_warc(path, config)
+        return
+    if kind == "json":
+        yield from read_json_records(path, gz, config)
+        return
+    base = RawDoc(id=doc_id(path), source=source, format="html" if kind == "html" else "text")
+    try:
+        data = read_bytes(path, gz, config)
+    except InputError as exc:
+        base.error = ErrorInfo(exc.kind, exc.message)
+        yield base
+        return
+    except OSError as exc:
+        base.error = ErrorInfo("read_error", f"cannot read the file: {exc.strerror or exc}")
+        yield base
+        return
+    if kind == "unknown" and sniff_html(data):
+        base.format = "html"
+    base.content = data
+    base.is_html = base.format == "html"
+    yield base
+
+
+def iter_inputs(paths: Iterable[str | Path], config: ReadConfig | None = None) -> Iterator[RawDoc]:
+    """Every input under ``paths`` as a RawDoc, in a deterministic order, ids made unique."""
+    config = config or ReadConfig()
+    seen: dict[str, int] = {}
+    for path in walk(paths):
+        for raw in _guarded(path, config):
+            count = seen.get(raw.id, 0)
+            seen[raw.id] = count + 1
+            if count:
+                raw.id = f"{raw.id}~{count + 1}"
+            yield raw
+
+
+def _guarded(path: Path, config: ReadConfig) -> Iterator[RawDoc]:
+    """A missing path is an error record, not a crash."""
+    if not path.exists():
+        yield RawDoc(id=doc_id(path), source=str(path), format="unknown",
+                     error=ErrorInfo("not_found", "no such file or directory"))
+        return
+    yield from read_file(path, config)
+
+
+__all__ = ["iter_inputs", "read_file", "walk"]

@@ -1,0 +1,115 @@
+"""WARC files: each response record is one input; HTML ones become pages to extract.
+
+Response records that are not HTML (images, scripts) are accounted for as ``skipped``.
+A record whose block is shorter than its declared length (a cut download or file) is an
+``error`` record. The HTTP message is parsed here from the exact block bytes, so a cut is
+measured on the WARC block, not guessed from HTTP headers.
+"""
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+from cleaners.config import ReadConfig
+from cleaners.read.decode import normalize_label
+from cleaners.read.rawdoc import RawDoc
+from cleaners.record import ErrorInfo, InputError
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+
+
+def read_warc(path: Path, config: ReadConfig) -> Iterator[RawDoc]:
+    stem = path.name.split(".", 1)[0]
+    n = 0
+    try:
+        with open(path, "rb") as fh:
+            records = ArchiveIterator(fh, record_types=WarcRecordType.response, parse_http=False,
+                                      fsspec_args=False)
+            for n, record in enumerate(records, 1):
+                yield _record(record, f"{stem}:{n}", f"{path}#{n}", config)
+    except (OSError, ValueError) as exc:
+        yield RawDoc(id=f"{stem}:{n + 1}", source=f"{path}#{n + 1}", format="warc",
+                     error=ErrorInfo("warc_truncated", f"record {n + 1} cannot be read: {exc}"))
+
+
+def _record(record, rid: str, source: str, config: ReadConfig) -> RawDoc:
+    doc = RawDoc(id=rid, source=source, format="warc",
+                 url=record.headers.get("WARC-Target-URI") or None,
+                 signals={"crawl_date": record.headers.get("WARC-Date")})
+    expected = record.content_length
+    if expected > config.max_bytes:
+        doc.error = ErrorInfo("too_large", f"{expected:,} bytes, over the {config.max_bytes:,} limit")
+        return doc
+    block = record.reader.read() if record.reader is not None else b""
+    if len(block) < expected:
+        doc.error = ErrorInfo("warc_truncated",
+                              f"record has {len(block):,} of its {expected:,} bytes: cut short")
+        return doc
+    try:
+        headers, body = parse_http(block, config.max_bytes)
+    except InputError as exc:
+        doc.error = ErrorInfo(exc.kind, exc.message)
+        return doc
+    ctype = headers.get("content-type", "").lower()
+    if not any(t in ctype for t in HTML_TYPES) and not _looks_html(body):
+        doc.error = ErrorInfo("not_html", f"response of type {ctype or 'unknown'}, not a page")
+        return doc
+    match = CHARSET.search(ctype)
+    doc.content, doc.is_html = body, True
+    doc.declared_encoding = normalize_label(match.group(1)) if match else None
+    return doc
+
+
+def parse_http(block: bytes, max_bytes: int) -> tuple[dict[str, str], bytes]:
+    """Split an HTTP response into lower-cased headers and the decoded payload."""
+    head, sep, body = block.partition(b"\r\n\r\n")
+    if not sep:
+        head, sep, body = block.partition(b"\n\n")
+    if not sep or not head.startswith(b"HTTP/"):
+        raise InputError("bad_http", "the response record holds no HTTP message")
+    headers = {}
+    for line in head.decode("latin-1").splitlines()[1:]:
+        name, colon, value = line.partition(":")
+        if colon:
+            headers[name.strip().lower()] = value.strip()
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        body = _dechunk(body)
+    encoding = headers.get("content-encoding", "").lower().strip()
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        inflater = zlib.decompressobj(wbits=47 if encoding != "deflate" else 15)
+        try:
+            body = inflater.decompress(body, max_bytes + 1)
+        except zlib.error as exc:
+            raise InputError("corrupt_gzip", f"payload does not inflate: {exc}") from None
+        if len(body) > max_bytes:
+            raise InputError("too_large", f"payload inflates to over {max_bytes:,} bytes")
+    elif encoding not in ("", "identity"):
+        raise InputError("unsupported_encoding", f"payload content-encoding {encoding!r}")
+    return headers, body
+
+
+def _dechunk(data: bytes) -> bytes:
+    out, pos = bytearray(), 0
+    while pos < len(data):
+        end = data.find(b"\r\n", pos)
+        if end < 0:
+            break
+        try:
+            size = int(data[pos:end].split(b";")[0], 16)
+        except ValueError:
+            break
+        if size == 0:
+            break
+        out += data[end + 2:end + 2 + size]
+        pos = end + 2 + size + 2
+    return bytes(out)
+
+
+def _looks_html(body: bytes) -> bool:
+    head = body[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html"))

@@ -1,0 +1,1 @@
+"""Text-level steps: plain-text dump headers, artifact repair, chrome removal."""

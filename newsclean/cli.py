@@ -1,0 +1,57 @@
+"""The ``newsclean`` command. One-off commands never import Prefect; only ``serve`` would.
+
+Heavy imports (trafilatura, lxml, the pipeline) happen inside the commands, so that
+``newsclean --help`` starts fast.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Clean scraped news articles and say which are worth keeping.")
+
+
+@app.callback()
+def main() -> None:
+    """newsclean: strip chrome, repair text, read metadata, dedupe, score, report."""
+
+
+@app.command()
+def clean(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories: .txt .html .jsonl "
+                                                "(.gz) .warc(.gz)")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory")] = Path("reports/run"),
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes")] = 1,
+    config_file: Annotated[Optional[Path], typer.Option("--config", help="TOML overrides")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary")] = False,
+) -> None:
+    """Clean PATHS into OUT/articles.jsonl, one record per input."""
+    from rich.console import Console
+
+    from cleaners.config import load_config
+    from cleaners.run import run
+    from cleaners.write import OutputError
+    from newsclean.summary import print_summary, progress_callback
+
+    console = Console(stderr=True)
+    try:
+        config = load_config(config_file)
+    except (OSError, ValueError) as exc:
+        console.print(f"[red]error:[/] bad config {config_file}: {exc}")
+        raise typer.Exit(2) from None
+    try:
+        with progress_callback(console, enabled=not quiet and console.is_terminal) as on_batch:
+            summary = run(paths, out, config, jobs=jobs, on_batch=on_batch)
+    except OutputError as exc:
+        console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    if not quiet:
+        print_summary(Console(), summary)
+
+
+def entry() -> None:  # pragma: no cover - console script shim
+    sys.exit(app())

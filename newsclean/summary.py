@@ -1,0 +1,37 @@
+"""The CLI's rich output: a progress display while running and a summary table after."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from cleaners.record import Article
+from cleaners.run import RunSummary
+
+
+@contextmanager
+def progress_callback(console: Console, enabled: bool) -> Iterator[Callable[[list[Article]], None] | None]:
+    if not enabled:
+        yield None
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.completed:,} articles"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("clean", total=None)
+        yield lambda batch: progress.advance(task, len(batch))
+
+
+def print_summary(console: Console, summary: RunSummary) -> None:
+    rate = summary.total / summary.seconds if summary.seconds else 0.0
+    table = Table(title=f"newsclean: {summary.total:,} inputs in {summary.seconds:.1f} s "
+                        f"({rate:,.0f}/s)", show_header=True)
+    table.add_column("status")
+    table.add_column("articles", justify="right")
+    for status in ("ok", "skipped", "error"):
+        table.add_row(status, f"{summary.by_status.get(status, 0):,}")
+    for kind, n in summary.errors.most_common():
+        table.add_row(f"  {kind}", f"{n:,}")
+    console.print(table)
+    console.print(f"wrote {summary.out}")
