@@ -38,8 +38,8 @@ class ExtractConfig:
         200, "jusText's length_high is 200 chars: below it trafilatura's result is re-checked "
         "with jusText, and a page under it after both is not an article")
     max_html_depth: int = setting(
-        1_000, "lxml/libxml2 refuse trees deeper than 256 by default; pages deeper than this "
-        "are adversarial, real news pages nest under 60")
+        250, "libxml2 stops at depth 255 and silently drops the rest of the page; real news "
+        "pages nest under 60, so a tree this deep is refused rather than read in part")
 
 
 @dataclass(frozen=True)

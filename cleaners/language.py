@@ -29,3 +29,15 @@ def detect_language(text: str, config: LanguageConfig) -> str:
     except LangDetectException:
         return "und"
     return lang.split("-")[0] if lang != "unknown" else "und"
+
+
+def language_probability(text: str, seed: int = 0) -> float:
+    """How sure langdetect is of the text's top language (0 when it cannot tell)."""
+    detector = _factory().create()
+    detector.seed = seed
+    detector.append(text)
+    try:
+        probabilities = detector.get_probabilities()
+    except LangDetectException:
+        return 0.0
+    return probabilities[0].prob if probabilities else 0.0

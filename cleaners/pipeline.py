@@ -65,6 +65,8 @@ def _decode(raw: RawDoc, art: Article, config: Config) -> str:
         return raw.content
     decoded = decode_bytes(raw.content or b"", config.read, raw.declared_encoding, raw.is_html)
     art.signals.update(encoding=decoded.encoding, encoding_from=decoded.how)
+    if decoded.ambiguous:
+        art.signals["encoding_ambiguous"] = True
     return decoded.text
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import charset_normalizer
 
 from cleaners.config import ReadConfig
+from cleaners.language import language_probability
 from cleaners.record import InputError
 
 BOMS: tuple[tuple[bytes, str], ...] = (
@@ -45,6 +46,7 @@ class Decoded:
     text: str
     encoding: str
     how: str  # bom | declared | meta | utf-8 | detected
+    ambiguous: bool = False  # detection had equally good candidates that read differently
 
 
 def sniff_binary(data: bytes, config: ReadConfig) -> str | None:
@@ -125,11 +127,35 @@ def decode_bytes(data: bytes, config: ReadConfig, declared: str | None = None,
 
 
 def _detect(data: bytes, config: ReadConfig) -> Decoded:
-    best = charset_normalizer.from_bytes(data[:200_000]).best()
-    if best is None or best.chaos > config.max_decode_chaos:
+    matches = list(charset_normalizer.from_bytes(data[:200_000]))
+    if not matches or min(m.chaos for m in matches) > config.max_decode_chaos:
         raise InputError("decode_error", "no text encoding reads these bytes coherently")
-    encoding = normalize_label(best.encoding) or best.encoding
+    encoding, ambiguous = _choose(matches)
     text = _strict(data, encoding)
     if text is None:
         raise InputError("decode_error", f"bytes do not decode as detected {encoding}")
-    return Decoded(text, encoding, "detected")
+    return Decoded(text, encoding, "detected", ambiguous)
+
+
+def _choose(matches: list) -> tuple[str, bool]:
+    """(encoding, ambiguous): charset-normalizer's best, or the likeliest of near-ties.
+
+    Short Western text decodes about equally well in a dozen code pages (Czech in cp1250
+    and cp1252, 'Zürich' even in cp1006). Among near-ties the decoding a language model
+    finds most probable wins, then windows-1252 (the web's fallback); the record says
+    the choice was ambiguous.
+    """
+    best = matches[0]
+    ties = [m for m in matches[:6]
+            if m.chaos <= best.chaos + 0.02 and m.coherence >= best.coherence - 0.05]
+    if len({str(m) for m in ties}) <= 1:
+        return normalize_label(best.encoding) or best.encoding, False
+
+    def likelihood(match) -> tuple[float, bool]:
+        western = "cp1252" in (match.could_be_from_charset or [match.encoding])
+        return language_probability(str(match)[:2000]), western
+
+    chosen = max(ties, key=likelihood)
+    if "cp1252" in (chosen.could_be_from_charset or []):
+        return "cp1252", True
+    return normalize_label(chosen.encoding) or chosen.encoding, True
