@@ -25,8 +25,8 @@ def progress_callback(console: Console, enabled: bool) -> Iterator[Callable[[lis
 
 def print_summary(console: Console, summary: RunSummary) -> None:
     rate = summary.total / summary.seconds if summary.seconds else 0.0
-    table = Table(title=f"newsclean: {summary.total:,} inputs in {summary.seconds:.1f} s "
-                        f"({rate:,.0f}/s)", show_header=True)
+    console.print(f"newsclean: {summary.total:,} inputs in {summary.seconds:.1f} s ({rate:,.0f}/s)")
+    table = Table(show_header=True)
     table.add_column("status")
     table.add_column("articles", justify="right")
     for status in ("ok", "skipped", "error"):
