@@ -27,3 +27,45 @@ def normalize_whitespace(text: str) -> str:
     paragraphs = re.split(r"\n\s*\n", text)
     cleaned = (re.sub(r"[ \t\r\f\v]+", " ", p).strip() for p in paragraphs)
     return "\n\n".join(p for p in cleaned if p)
+
+
+# (name, pattern, replacement): spacing and punctuation only, never a word.
+PUNCTUATION_FIXES: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    # 'Singh. , in' -> 'Singh, in': a stray period before a comma after a word
+    ("stray_period_comma", re.compile(r"(?<=[a-z]{2})\.[ \t]+,(?=[ \t]+[a-z])"), ","),
+    # 'will remain. ,' at a paragraph's end -> 'will remain.'
+    ("trailing_comma", re.compile(r"(?<=[.!?])([\"\u201d\u2019]?)[ \t]+,[ \t]*$", re.MULTILINE), r"\1"),
+    # 'word , word' -> 'word, word'
+    ("space_before_comma", re.compile(r"(?<=\w) +,(?=\s)"), ","),
+    # 'Sovereign.\u201dEquality' -> 'Sovereign.\u201d Equality' (curly: always a closing quote)
+    ("space_after_quote", re.compile(r"(?<=[.!?,]\u201d)(?=[A-Z0-9])"), " "),
+    # 'Sovereign."Equality' -> 'Sovereign." Equality' (straight quote right after a full stop)
+    ("space_after_quote", re.compile(r'(?<=[.!?]")(?=[A-Z][a-z])'), " "),
+    # 'ByBySantosh' -> 'By Santosh'
+    ("doubled_byline", re.compile(r"\bBy(?:By)+(?=[A-Z])"), "By "),
+)
+
+
+def fix_punctuation(text: str) -> tuple[str, list[Change]]:
+    changes = []
+    for name, pattern, replacement in PUNCTUATION_FIXES:
+        found = [m.group(0) or m.string[max(0, m.start() - 12):m.end() + 12]
+                 for m in pattern.finditer(text)]
+        if found:
+            text = pattern.sub(replacement, text)
+            changes.append(Change("fix_punctuation", name, found[0], len(found)))
+    return text, changes
+
+
+def drop_repeated_paragraphs(text: str, min_words: int = 8) -> tuple[str, list[Change]]:
+    """Keep the first of paragraphs that repeat word for word (a dek repeated as a lede)."""
+    seen: set[str] = set()
+    kept, changes = [], []
+    for paragraph in text.split("\n\n"):
+        key = " ".join(re.findall(r"\w+", paragraph.lower()))
+        if len(key.split()) >= min_words and key in seen:
+            changes.append(Change("dedupe_paragraphs", "drop_repeat", paragraph))
+            continue
+        seen.add(key)
+        kept.append(paragraph)
+    return "\n\n".join(kept), changes
