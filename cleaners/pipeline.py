@@ -9,13 +9,16 @@ from collections.abc import Iterable
 
 from cleaners.config import Config
 from cleaners.extract import extract_html, parse_html
-from cleaners.language import detect_language
+from cleaners.language import choose_language
 from cleaners.metadata import PageMeta, page_metadata
 from cleaners.read.decode import decode_bytes
 from cleaners.read.rawdoc import RawDoc
 from cleaners.record import Article, InputError
+from cleaners.text.chrome import TextMeta, strip_chrome
 from cleaners.text.dump import split_dump_header
-from cleaners.text.repair import fix_encoding, normalize_whitespace
+from cleaners.text.lines import stoplist
+from cleaners.text.repair import (drop_repeated_paragraphs, fix_encoding, fix_punctuation,
+                                  normalize_whitespace)
 
 SKIPPED_KINDS = {"not_html", "not_article"}
 
@@ -42,7 +45,7 @@ def _run_steps(raw: RawDoc, art: Article, config: Config) -> None:
     meta = PageMeta()
     if raw.is_html:
         tree = parse_html(text, config.extract)
-        meta = page_metadata(tree, raw.url)  # reads the tree before extraction prunes it
+        meta = page_metadata(tree, raw.url, config.metadata)  # before extraction prunes the tree
         extraction = extract_html(text, tree, raw.url, config.extract)
         text = extraction.body
         art.changes += extraction.changes
@@ -54,10 +57,44 @@ def _run_steps(raw: RawDoc, art: Article, config: Config) -> None:
             art.format, meta.date = "text-dump", dump_date
     text, changes = fix_encoding(text)
     art.changes += changes
+    language = choose_language(text, meta.language, config.language,
+                               config.metadata.language_detector,
+                               config.metadata.declared_language_fallback)
+    text, text_meta = _clean_text(text, art, raw.hints.get("title") or meta.title, language)
     art.body = normalize_whitespace(text)
     if not art.body:
         raise InputError("empty", "no text is left after cleaning")
-    _metadata(art, raw, meta, config)
+    _merge(meta, text_meta, trust_byline=not raw.is_html)
+    art.truncated = text_meta.truncated
+    _metadata(art, raw, meta, language)
+
+
+def _clean_text(text: str, art: Article, title: str | None, language: str) -> tuple[str, TextMeta]:
+    """Chrome removal with the text's own stop words, then punctuation and repeats.
+
+    A language jusText has no stop words for (Japanese, Chinese, Thai...) is left whole
+    but for phrase-lexicon lines, and flagged in signals.
+    """
+    stops = stoplist(language)
+    if stops is None:
+        art.signals["chrome"] = f"no stop-word list for '{language}': structure rules skipped"
+        stops = frozenset()
+    text, text_meta, changes = strip_chrome(text, stops, title)
+    art.changes += changes
+    text, changes = fix_punctuation(text)
+    art.changes += changes
+    text, changes = drop_repeated_paragraphs(normalize_whitespace(text))
+    art.changes += changes
+    return text, text_meta
+
+
+def _merge(meta: PageMeta, text_meta: TextMeta, trust_byline: bool) -> None:
+    """What the page states wins; lines read from the text fill the gaps."""
+    meta.title = meta.title or text_meta.title
+    meta.date = meta.date or text_meta.date
+    if trust_byline:
+        meta.authors = meta.authors or text_meta.authors
+        meta.credit = meta.credit or text_meta.credit
 
 
 def _decode(raw: RawDoc, art: Article, config: Config) -> str:
@@ -70,17 +107,21 @@ def _decode(raw: RawDoc, art: Article, config: Config) -> str:
     return decoded.text
 
 
-def _metadata(art: Article, raw: RawDoc, meta: PageMeta, config: Config) -> None:
-    """Input hints win over what the page says; the page wins over nothing."""
+def _metadata(art: Article, raw: RawDoc, meta: PageMeta, language: str) -> None:
+    """Input hints win over what the page says; the page wins over nothing.
+
+    ``language`` was identified on the text before cleaning (py3langid by default), with
+    the page's declared language only when the text is too short to tell.
+    """
     hints = raw.hints
     art.title = hints.get("title") or meta.title or None
     art.date = hints.get("date") or meta.date or None
     authors = hints.get("authors") or meta.authors or []
     art.authors = [authors] if isinstance(authors, str) else list(authors)
-    art.credit = meta.credit
     art.site = art.site or meta.site or None
     art.url = art.url or meta.url or None
-    art.language = detect_language(art.body or "", config.language)
+    art.credit = meta.credit if not hints.get("authors") else None
+    art.language = hints.get("language") or language
 
 
 def process_batch(raws: Iterable[RawDoc], config: Config) -> list[Article]:

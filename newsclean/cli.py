@@ -28,6 +28,8 @@ def clean(
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes")] = 1,
     config_file: Annotated[Optional[Path], typer.Option("--config", help="TOML overrides")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Print each article's metadata and "
+                                          "every removal and fix, with the step that made it")] = False,
 ) -> None:
     """Clean PATHS into OUT/articles.jsonl, one record per input."""
     from rich.console import Console
@@ -35,7 +37,7 @@ def clean(
     from cleaners.config import load_config
     from cleaners.run import run
     from cleaners.write import OutputError
-    from newsclean.summary import print_summary, progress_callback
+    from newsclean.summary import explain_batch, print_summary, progress_callback
 
     console = Console(stderr=True)
     try:
@@ -44,7 +46,10 @@ def clean(
         console.print(f"[red]error:[/] bad config {config_file}: {exc}")
         raise typer.Exit(2) from None
     try:
-        with progress_callback(console, enabled=not quiet and console.is_terminal) as on_batch:
+        with progress_callback(console, enabled=not quiet and console.is_terminal and not explain
+                               ) as on_batch:
+            if explain:
+                on_batch = explain_batch(Console())
             summary = run(paths, out, config, jobs=jobs, on_batch=on_batch)
     except OutputError as exc:
         console.print(f"[red]error:[/] {exc}")

@@ -35,3 +35,19 @@ def print_summary(console: Console, summary: RunSummary) -> None:
         table.add_row(f"  {kind}", f"{n:,}")
     console.print(table)
     console.print(f"wrote {summary.out}")
+
+
+def explain_batch(console: Console) -> Callable[[list[Article]], None]:
+    """A batch callback that prints, per article, its metadata and its changes."""
+    def show(batch: list[Article]) -> None:
+        for art in batch:
+            console.rule(f"[bold]{art.id}[/] {art.status}" + (f" ({art.error.kind}: {art.error.message})"
+                                                               if art.error else ""))
+            console.print(f"title: {art.title!r}  date: {art.date}  authors: {art.authors}  "
+                          f"credit: {art.credit!r}  language: {art.language}  truncated: {art.truncated}")
+            table = Table("step", "action", "n", "text", show_lines=False, expand=True)
+            for change in art.changes:
+                text = change.text if len(change.text) <= 160 else change.text[:157] + "..."
+                table.add_row(change.step, change.action, str(change.count), text)
+            console.print(table)
+    return show

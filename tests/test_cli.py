@@ -74,3 +74,11 @@ def test_help_imports_no_pipeline() -> None:
     result = subprocess.run([PY, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_explain_prints_each_removal_with_its_step(tmp_path: Path) -> None:
+    result = cli("clean", str(SEEDS / "004_20da175ad7725155.txt"), "--out", str(tmp_path), "--explain")
+    assert result.returncode == 0, result.stderr
+    for expected in ("chrome", "drop_related", "Releated Posts", "drop_comments", "Leave a Reply",
+                     "fix_punctuation", "stray_period_comma", "dedupe_paragraphs"):
+        assert expected in result.stdout, expected

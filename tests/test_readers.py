@@ -127,3 +127,9 @@ def test_process_never_raises_on_a_raw_doc_with_no_content() -> None:
     from cleaners.read.rawdoc import RawDoc
     art = process(RawDoc(id="x", source="x", format="text", content=None), Config())
     assert art.status == "error" and art.error.kind == "empty"
+
+
+def test_utf8_page_that_declares_latin1_is_read_as_utf8() -> None:
+    page = f'<html><head><meta charset="iso-8859-1"></head><body><p>{FRENCH}</p></body></html>'
+    decoded = decode_bytes(page.encode("utf-8"), ReadConfig(), html=True)
+    assert FRENCH in decoded.text and decoded.encoding == "utf-8"

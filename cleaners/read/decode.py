@@ -116,10 +116,12 @@ def decode_bytes(data: bytes, config: ReadConfig, declared: str | None = None,
     utf16 = _utf16_guess(data[:4096])
     if utf16 and (text := _strict(data, utf16)) is not None:
         return Decoded(text, utf16, "detected")
-    candidates = [(normalize_label(declared), "declared")]
+    # Bytes that are valid UTF-8 with non-ASCII in them are UTF-8 whatever a page declares:
+    # single-byte text almost never forms valid multi-byte sequences by chance, while pages
+    # that announce iso-8859-1 and send UTF-8 are common.
+    candidates = [("utf-8", "utf-8"), (normalize_label(declared), "declared")]
     if html:
         candidates.append((meta_charset(data), "meta"))
-    candidates.append(("utf-8", "utf-8"))
     for encoding, how in candidates:
         if encoding and (text := _strict(data, encoding)) is not None:
             return Decoded(text, encoding, how)

@@ -72,8 +72,14 @@ def strip_chrome(text: str, stops: frozenset[str], title: str | None = None
 
 
 def read_header(header: list[Line], meta: TextMeta) -> None:
-    """Navigation, bylines and credit lines before the first prose paragraph."""
+    """Navigation, bylines and credit lines before the first prose paragraph.
+
+    Navigation is the leading run of short bulleted lines: a bulleted list further down
+    belongs to the article."""
+    leading = True
     for line in header:
+        bulleted = line.text != strip_bullet(line.text)
+        leading = leading and bulleted
         names = L.byline_names(line.text)
         credit = L.credit_line(line.text)
         if names:
@@ -82,7 +88,7 @@ def read_header(header: list[Line], meta: TextMeta) -> None:
             line.drop = "byline"
         elif credit:
             meta.credit, line.drop = meta.credit or credit, "credit"
-        elif line.text != strip_bullet(line.text) and len(L.words(line.text)) <= 12:
+        elif leading and len(L.words(line.text)) <= 12:
             line.drop = "navigation"
 
 

@@ -65,6 +65,8 @@ def stopword_density(line: str, stops: frozenset[str]) -> float:
 def is_timestamp(line: str) -> bool:
     """Only dates, times and their labels: 'Dec 28, 2023 - 14:42', 'Updated: 5 Jan 2024'."""
     text = strip_bullet(line)
+    if len(text) > 80:
+        return False
     if not HAS_DATE.search(text) and not re.search(r"\d{1,2}:\d{2}", text):
         return False
     tokens = [t for t in re.split(r"[\s,|\u2013\u2014\-]+", text.lower()) if t]
@@ -73,6 +75,8 @@ def is_timestamp(line: str) -> bool:
 
 def byline_names(line: str) -> list[str] | None:
     """The names of a byline-only line ('By A and B', 'A By', 'ByByA KumarMay 22, 2025')."""
+    if len(line) > 160 or "by" not in line.lower():
+        return None  # cheap exits: the regexes below are the text path's costliest
     text = strip_bullet(line).replace("\u00a0", " ")
     text = re.sub(r"^(?:By)+(?=[A-Z])", "By ", text)           # 'ByBySantosh' -> 'By Santosh'
     text = re.sub(rf"(?<=[a-z])(?=(?:{MONTHS})\b)", " ", text, flags=re.IGNORECASE)

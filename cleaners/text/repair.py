@@ -57,15 +57,20 @@ def fix_punctuation(text: str) -> tuple[str, list[Change]]:
     return text, changes
 
 
-def drop_repeated_paragraphs(text: str, min_words: int = 8) -> tuple[str, list[Change]]:
-    """Keep the first of paragraphs that repeat word for word (a dek repeated as a lede)."""
+def drop_repeated_paragraphs(text: str, min_words: int = 12, max_repeats: int = 2
+                             ) -> tuple[str, list[Change]]:
+    """Keep the first of prose paragraphs that repeat word for word (a dek repeated as a
+    lede). A page with more repeats than ``max_repeats`` repeats by design (a meal plan, a
+    table turned into lines), so nothing is dropped there."""
     seen: set[str] = set()
-    kept, changes = [], []
+    kept, repeats = [], []
     for paragraph in text.split("\n\n"):
         key = " ".join(re.findall(r"\w+", paragraph.lower()))
         if len(key.split()) >= min_words and key in seen:
-            changes.append(Change("dedupe_paragraphs", "drop_repeat", paragraph))
+            repeats.append(paragraph)
             continue
         seen.add(key)
         kept.append(paragraph)
-    return "\n\n".join(kept), changes
+    if not repeats or len(repeats) > max_repeats:
+        return text, []
+    return "\n\n".join(kept), [Change("dedupe_paragraphs", "drop_repeat", p) for p in repeats]

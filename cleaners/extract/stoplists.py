@@ -1,0 +1,34 @@
+"""jusText stoplists by the page's declared language (``<html lang="de-AT">`` -> German)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import justext
+
+# ISO 639-1 codes of the languages jusText ships a stoplist for (its names are English ones)
+_NAMES = {
+    "af": "Afrikaans", "ar": "Arabic", "bg": "Bulgarian", "bn": "Bengali", "ca": "Catalan",
+    "cs": "Czech", "cy": "Welsh", "da": "Danish", "de": "German", "el": "Greek",
+    "en": "English", "eo": "Esperanto", "es": "Spanish", "et": "Estonian", "eu": "Basque",
+    "fa": "Persian", "fi": "Finnish", "fr": "French", "ga": "Irish", "gl": "Galician",
+    "he": "Hebrew", "hi": "Hindi", "hr": "Croatian", "hu": "Hungarian", "hy": "Armenian",
+    "id": "Indonesian", "is": "Icelandic", "it": "Italian", "ka": "Georgian", "kk": "Kazakh",
+    "ko": "Korean", "la": "Latin", "lt": "Lithuanian", "lv": "Latvian", "mk": "Macedonian",
+    "ml": "Malayalam", "mr": "Marathi", "ms": "Malay", "nb": "Norwegian_Bokmal",
+    "nl": "Dutch", "nn": "Norwegian_Nynorsk", "no": "Norwegian_Bokmal", "pl": "Polish",
+    "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sk": "Slovak", "sl": "Slovenian",
+    "sq": "Albanian", "sr": "Serbian", "sv": "Swedish", "sw": "Swahili", "ta": "Tamil",
+    "te": "Telugu", "tl": "Tagalog", "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu",
+    "uz": "Uzbek", "vi": "Vietnamese", "yo": "Yoruba",
+}
+
+
+@lru_cache(maxsize=64)
+def stoplist_for(lang: str) -> frozenset[str]:
+    """The stopwords of ``lang`` (a BCP 47 tag); empty when unknown.
+
+    An empty stoplist switches jusText to its language-independent mode (length and link
+    density only) rather than judging, say, Japanese text by English stopwords.
+    """
+    name = _NAMES.get(lang.split("-")[0].split("_")[0].lower())
+    return justext.get_stoplist(name) if name else frozenset()

@@ -1,0 +1,130 @@
+"""The headline: the page's candidates, with site-name suffixes and prefixes cut off.
+
+Candidates are the JSON-LD ``headline``, ``og:title``/``twitter:title``, the visible <h1> and
+the <title> tag. Pages decorate the share and <title> versions with the site's name
+(``"... - WELT"``, ``"... | DW | 28.04.2023"``), so each candidate loses every separator-delimited
+segment from the first one that names the site (og:site_name, the publisher, the domain, or a
+tail the <title> and og:title share but the headline lacks).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from cleaners.metadata.sources import PageSources
+from cleaners.metadata.text import domain_names, key, tidy
+
+# a separator: | - – — · * • / between spaces, or the full-width and Korean bars without
+SEPARATOR = re.compile(r"(\s+[|\-–—·*•/:]\s+|\s*[|｜：ㅣ]\s*|\s+::\s+)")
+DATE_SEGMENT = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
+MAX_LABEL_WORDS = 3  # a section or site label after the headline: "Sport", "Börsen-Zeitung"
+SITE_META = ("og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site",
+             "publisher", "article:publisher", "copyright")
+
+
+def site_keys(src: PageSources, url: str | None) -> set[str]:
+    """Comparison keys of every name the page gives itself."""
+    names: list[str] = []
+    for name in SITE_META:
+        names += [v.lstrip("@") for v in src.meta.get(name, []) if not v.startswith("http")]
+    for obj in src.articles + src.ld_other:
+        names += _org_names(obj.get("publisher"))
+        kinds = str(obj.get("@type", ""))
+        if "WebSite" in kinds or "Organization" in kinds:
+            names += _org_names(obj)
+    for link in (url, src.url):
+        names += domain_names(link)
+    keys = {key(n) for n in names}
+    keys |= {k[3:] for k in keys if k.startswith("the") and len(k) > 6}
+    return {k for k in keys if len(k) >= 2}
+
+
+def _org_names(value: object) -> list[str]:
+    values = value if isinstance(value, list) else [value]
+    out = []
+    for item in values:
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            out.append(item["name"])
+        elif isinstance(item, str) and not item.startswith("http"):
+            out.append(item)
+    return out
+
+
+def is_site(segment: str, sites: set[str]) -> bool:
+    """Whether a title segment is the site's name (or a date stamp next to it)."""
+    k = key(segment)
+    if not k:
+        return False
+    return any(k == s or (len(s) >= 3 and k.startswith(s) and len(k) - len(s) <= 4)
+               or (len(k) >= 4 and s.startswith(k) and len(s) - len(k) <= 4) for s in sites)
+
+
+def strip_site(title: str, sites: set[str]) -> str:
+    """``title`` without its site-name suffix or prefix segments."""
+    parts = SEPARATOR.split(title)
+    segments, seps = parts[0::2], parts[1::2]
+    if len(segments) < 2:
+        return title
+    start = 1 if is_site(segments[0], sites) else 0
+    end = next((i for i in range(max(start, 1), len(segments)) if is_site(segments[i], sites)),
+               len(segments))
+    if end - start < 1:
+        return title
+    head = segments[start]
+    for i in range(start + 1, end):
+        head += seps[i - 1] + segments[i]
+    head = head.strip()
+    return head if len(key(head)) >= 4 else title
+
+
+def shared_tail(titles: Iterable[str], headline: str | None) -> set[str]:
+    """Tails (after the last separator) that two share-titles have but the headline lacks."""
+    tails = [SEPARATOR.split(t)[-1] for t in titles if SEPARATOR.search(t)]
+    found = {key(t) for t in tails if tails.count(t) >= 2}
+    if headline:
+        found = {t for t in found if t not in key(headline)}
+    return {t for t in found if t}
+
+
+def title_candidates(src: PageSources, url: str | None = None) -> dict[str, str]:
+    """Each source's headline, site names cut off; sources that give none are absent."""
+    h1 = _headline_h1(src)
+    ld = next((tidy(a["headline"]) for a in src.articles if isinstance(a.get("headline"), str)
+               and tidy(a["headline"])), "")
+    raw = {"ld": ld, "og": tidy(_first(src.meta.get("og:title"))),
+           "twitter": tidy(_first(src.meta.get("twitter:title"))), "h1": h1,
+           "title": tidy(src.title_tag)}
+    sites = site_keys(src, url)
+    sites |= shared_tail([raw["og"], raw["title"], raw["twitter"]], ld or h1)
+    return {name: strip_site(text, sites) for name, text in raw.items() if text}
+
+
+def _first(values: list[str] | None) -> str | None:
+    return values[0] if values else None
+
+
+def _headline_h1(src: PageSources) -> str:
+    """The <h1> that is the article's headline: of several, the one other titles resemble."""
+    h1s = [tidy(h) for h in src.h1s if len(key(h)) >= 4]
+    if len(h1s) <= 1:
+        return h1s[0] if h1s else ""
+    others = [key(tidy(x)) for x in (src.title_tag, _first(src.meta.get("og:title"))) if x]
+    return max(h1s, key=lambda h: (sum(key(h) in o for o in others), len(h)))
+
+
+def choose_title(candidates: dict[str, str], order: tuple[str, ...]) -> str | None:
+    """The first candidate in ``order`` that the page gives, without a tail the others lack.
+
+    ``"Headline | Sport"`` next to an <h1> ``"Headline"`` is the headline plus a section
+    label: a candidate that is another one plus separator-delimited segments is cut back.
+    """
+    title = next((candidates[name] for name in order if candidates.get(name)), None)
+    if not title:
+        return None
+    others = {key(v) for v in candidates.values()}
+    parts = SEPARATOR.split(title)
+    for end in range(len(parts) - 2, 0, -2):
+        head, tail = "".join(parts[:end]).strip(), "".join(parts[end + 1:])
+        if len(key(head)) >= 8 and key(head) in others and len(tail.split()) <= MAX_LABEL_WORDS:
+            return head
+    return title

@@ -1,0 +1,215 @@
+"""extract_html on small, real-looking pages: the article stays, the chrome goes."""
+from __future__ import annotations
+
+import pytest
+
+from cleaners.config import ExtractConfig
+from cleaners.extract import extract_html, parse_html
+from cleaners.extract.paragraphs import Rules, clean_lines, link_share, mark_links
+from cleaners.record import InputError
+
+CONFIG = ExtractConfig()
+
+ARTICLE_PARAGRAPHS = [
+    "The city council voted on Tuesday night to close the old harbour bridge to cars from "
+    "next spring, ending a decade of argument over the crumbling structure that links the "
+    "two halves of the town.",
+    "Engineers told the council that the bridge, built in 1931, can no longer carry heavy "
+    "traffic safely, and that repairs would cost more than twice as much as a new crossing "
+    "for pedestrians and bicycles.",
+    "\u201cWe cannot keep patching it.\u201d",
+    "Shop owners on the east bank said they feared losing customers during the works, which "
+    "are expected to last at least eighteen months, and asked the council for help with "
+    "parking and signposting.",
+    "The council will hold a public meeting next month to present the designs for the new "
+    "crossing, and residents can send comments until the end of January.",
+]
+
+NEWS_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><title>Council votes to close harbour bridge to cars | Daily Courier</title>
+<meta property="og:title" content="Council votes to close harbour bridge to cars">
+<script>var tracking = {{"page": "article"}};</script></head>
+<body>
+<header class="site-header"><a href="/">Daily Courier</a>
+<nav class="main-nav"><ul><li><a href="/news">News</a></li><li><a href="/sport">Sport</a></li>
+<li><a href="/business">Business</a></li><li><a href="/weather">Weather</a></li></ul></nav></header>
+<ol class="breadcrumb"><li><a href="/">Home</a></li><li><a href="/news">News</a></li>
+<li><a href="/news/local">Local</a></li></ol>
+<main><article class="story">
+<h1>Council votes to close harbour bridge to cars</h1>
+<div class="byline">By <a href="/authors/jane-doe">Jane Doe</a>, Local Affairs Reporter</div>
+<div class="share-bar"><a href="https://facebook.com/share">Share on Facebook</a>
+<a href="https://twitter.com/share">Share on Twitter</a><a href="mailto:?">Email this story</a></div>
+<figure><img src="/img/bridge.jpg" alt="">
+<figcaption>The harbour bridge at dusk, seen from the east bank. Photo: Daily Courier archive</figcaption></figure>
+<div class="story-body">
+<p>{p0}</p>
+<p>{p1}</p>
+<p>{p2}</p>
+<p>{p3}</p>
+<aside class="newsletter-signup"><h3>Get the morning briefing</h3>
+<p>Sign up for our free newsletter and get the day's top local stories delivered to your inbox every morning.</p>
+<form><input type="email" placeholder="Your email"><button>Subscribe</button></form></aside>
+<p>{p4}</p>
+</div>
+<div class="related-posts"><h3>Related stories</h3><ul>
+<li><a href="/news/local/ferry-timetable-changes">Ferry timetable changes announced for the winter season</a></li>
+<li><a href="/news/local/new-cycle-lanes">New cycle lanes planned along the waterfront promenade</a></li>
+<li><a href="/news/local/harbour-history">A short history of the harbour and its three bridges</a></li>
+</ul></div>
+</article>
+<section id="comments" class="comments-area"><h3>12 comments</h3>
+<div class="comment"><p>About time! That bridge has been a danger for years and everyone knows it.</p></div>
+<div class="comment"><p>What about the shops? Nobody thinks about the small businesses on the east bank.</p></div>
+</section></main>
+<footer class="site-footer"><p>Copyright 2024 Daily Courier. All rights reserved.</p>
+<a href="/privacy">Privacy policy</a> <a href="/terms">Terms of use</a></footer>
+</body></html>
+""".format(**{f"p{i}": p for i, p in enumerate(ARTICLE_PARAGRAPHS)})
+
+CHROME = ["Share on Facebook", "Sign up for our free newsletter", "Ferry timetable changes",
+          "New cycle lanes planned", "That bridge has been a danger", "Nobody thinks about",
+          "Copyright 2024", "The harbour bridge at dusk", "Privacy policy", "Jane Doe"]
+
+GERMAN_PARAGRAPHS = [
+    "Die Stadtverwaltung hat am Montag angekündigt, dass die Straßenbahnlinie 4 ab dem "
+    "kommenden Frühjahr bis zum neuen Klinikum im Norden der Stadt verlängert wird.",
+    "Nach Angaben der Verkehrsbetriebe sollen die Bauarbeiten im März beginnen und etwa "
+    "zwei Jahre dauern. Während dieser Zeit fahren zwischen dem Hauptbahnhof und dem "
+    "Marktplatz Ersatzbusse im Zehn-Minuten-Takt.",
+    "Anwohner hatten sich seit Jahren für eine bessere Anbindung des Viertels eingesetzt. "
+    "Viele von ihnen arbeiten im Klinikum und sind bisher auf das Auto angewiesen.",
+    "Die Kosten von rund 48 Millionen Euro tragen zum größten Teil das Land und der Bund; "
+    "die Stadt selbst übernimmt nach eigenen Angaben etwa ein Fünftel.",
+]
+
+GERMAN_PAGE = """<!DOCTYPE html>
+<html lang="de-DE"><head><title>Straßenbahn wird bis zum Klinikum verlängert - Stadtanzeiger</title></head>
+<body><nav><a href="/">Startseite</a> <a href="/lokales">Lokales</a> <a href="/sport">Sport</a></nav>
+<div class="content"><h1>Straßenbahn wird bis zum Klinikum verlängert</h1>
+{paragraphs}
+<div class="social-share"><a href="#">Auf Facebook teilen</a> <a href="#">Per E-Mail senden</a></div>
+</div>
+<footer>Impressum · Datenschutz · Kontakt</footer></body></html>
+""".format(paragraphs="\n".join(f"<p>{p}</p>" for p in GERMAN_PARAGRAPHS))
+
+
+def _extract(html: str, url: str | None = None):
+    return extract_html(html, parse_html(html, CONFIG), url, CONFIG)
+
+
+def test_news_page_keeps_every_article_paragraph() -> None:
+    body = _extract(NEWS_PAGE, "https://courier.example/news/local/harbour-bridge").body
+    paragraphs = body.split("\n\n")
+    for paragraph in ARTICLE_PARAGRAPHS:
+        assert paragraph in paragraphs
+    assert "\u201cWe cannot keep patching it.\u201d" in paragraphs  # one-sentence quote
+
+
+def test_news_page_drops_the_chrome() -> None:
+    result = _extract(NEWS_PAGE)
+    for chrome in CHROME:
+        assert chrome not in result.body, chrome
+    assert "Council votes to close harbour bridge to cars" not in result.body  # the headline
+
+
+def test_paragraphs_keep_reading_order() -> None:
+    body = _extract(NEWS_PAGE).body
+    positions = [body.index(p) for p in ARTICLE_PARAGRAPHS]
+    assert positions == sorted(positions)
+
+
+def test_removals_are_recorded() -> None:
+    result = _extract(NEWS_PAGE)
+    assert all(change.step == "extract" for change in result.changes)
+    dropped = " ".join(change.text for change in result.changes)
+    assert "The harbour bridge at dusk" in dropped  # figcaption, pruned by tag
+    assert "Ferry timetable changes" in dropped  # related-posts list
+    assert result.signals["extractor"] in {"trafilatura", "justext"}
+
+
+def test_german_page_is_not_emptied() -> None:
+    body = _extract(GERMAN_PAGE, "https://stadtanzeiger.example/lokales/strassenbahn").body
+    for paragraph in GERMAN_PARAGRAPHS:
+        assert paragraph in body
+    assert "Auf Facebook teilen" not in body
+    assert "Impressum" not in body
+
+
+def test_page_without_article_is_refused() -> None:
+    page = ("<html><head><title>Login</title></head><body><nav><a href='/'>Home</a></nav>"
+            "<form><input name='user'><button>Log in</button></form></body></html>")
+    with pytest.raises(InputError) as info:
+        _extract(page)
+    assert info.value.kind == "not_article"
+
+
+def test_chrome_named_wrapper_holding_the_article_is_kept() -> None:
+    """A wrapper whose class happens to contain a chrome word is the article, not chrome."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in ARTICLE_PARAGRAPHS)
+    page = (f"<html><body><div class='post has-share-buttons'>{paragraphs}</div>"
+            f"</body></html>")
+    body = _extract(page).body
+    for paragraph in ARTICLE_PARAGRAPHS:
+        assert paragraph in body
+
+
+def test_link_share_of_marked_lines() -> None:
+    tree = parse_html("<html><body><p>Read more: <a href='/x'>Other story</a></p></body></html>",
+                      CONFIG)
+    assert mark_links(tree, "")
+    line = tree.findtext(".//p") + "".join(tree.find(".//a").itertext())
+    assert line == "Read more: \u27e6Other story\u27e7"
+    assert link_share(line) == pytest.approx(11 / 22)  # 'Other story' of 'Read more: Other story'
+    assert link_share("No links in this line at all.") == 0.0
+
+
+def test_clean_lines_rules() -> None:
+    rules = Rules(headline_lines=3, min_headline_chars=10, trailing_link_share=0.5,
+                  link_line_share=0.8)
+    lines = ["Bridge closes to cars", "First paragraph of the story, long enough to matter.",
+             "\u27e6Full coverage of the harbour works\u27e7",
+             "Second paragraph of the story, also long enough.",
+             "Related: \u27e6Ferry timetable changes announced\u27e7"]
+    kept, changes = clean_lines(lines, {"bridge closes to cars - daily courier"}, rules)
+    assert kept == [lines[1], lines[3]]
+    assert [c.action for c in changes] == ["drop_headline", "drop_link_line",
+                                           "drop_trailing_links"]
+
+
+PARAGRAPHS = [
+    "The regional parliament voted on Thursday to extend the night train service to the coast, "
+    "after a two-year trial that carried more passengers than the operator had expected.",
+    "Ticket prices will stay the same until the end of next year, the transport minister said, "
+    "while the operator adds two sleeping cars to each train from the spring timetable onwards.",
+]
+
+
+def _process_html(page: str):
+    from cleaners.config import Config
+    from cleaners.pipeline import process
+    from cleaners.read.rawdoc import RawDoc
+    return process(RawDoc(id="p", source="p.html", format="html", content=page.encode(),
+                          is_html=True), Config())
+
+
+def test_client_rendered_page_article_is_read_from_its_script_state() -> None:
+    import json as _json
+    state = _json.dumps({"article": {"html": "".join(f"<p class='x'>{p}</p>" for p in PARAGRAPHS)}})
+    state = state.replace("<", "\\u003c").replace(">", "\\u003e")
+    page = ("<html><head><title>Night trains</title></head><body><div id='root'></div>"
+            f"<script>window.__STATE__ = {state};</script></body></html>")
+    art = _process_html(page)
+    assert art.status == "ok" and art.signals["extractor"] == "script_html"
+    assert art.body == "\n\n".join(PARAGRAPHS)
+
+
+def test_json_ld_article_body_when_the_dom_has_no_article() -> None:
+    import json as _json
+    ld = _json.dumps({"@context": "https://schema.org", "@type": "NewsArticle",
+                      "headline": "Night trains", "articleBody": "\n".join(PARAGRAPHS)})
+    page = (f"<html><head><script type='application/ld+json'>{ld}</script></head>"
+            "<body><div id='app'>Loading…</div></body></html>")
+    art = _process_html(page)
+    assert art.status == "ok" and art.signals["extractor"] == "json_ld"
+    assert art.body == "\n\n".join(PARAGRAPHS)
