@@ -78,6 +78,39 @@ class LanguageConfig:
 
 
 @dataclass(frozen=True)
+class MetadataConfig:
+    title_order: str = setting(
+        "ld,og,twitter,title,h1", "bench/metadata.py on fundus' 258 pages: JSON-LD headline "
+        "first matches the gold on 0.853 of pages, og:title first 0.845, the <h1> first 0.752")
+    site_as_author: bool = setting(
+        True, "fundus gold: the site's own name is the author ('DER SPIEGEL', 'ORF.at') on "
+        "~20 pages that name nobody else; it is kept only when no person is named")
+    date_search: bool = setting(
+        True, "htmldate runs only on the ~5% of pages that declare no date (JSON-LD, meta)")
+    date_extensive_search: bool = setting(
+        True, "htmldate's default; measured on the fundus pages that declare no date")
+    language_detector: str = setting(
+        "py3langid", "fundus bench: py3langid 257/258 pages right, langdetect 251 (it lacks "
+        "zu, xh and is); 'langdetect' selects the latter")
+    declared_language_fallback: bool = setting(
+        True, "fundus bench: the body's language beats <html lang> on every page where they "
+        "differ (Zulu pages declare 'en'); the declared one is used when the body is too short")
+
+
+@dataclass(frozen=True)
+class TemplateConfig:
+    min_articles: int = setting(
+        3, "CCNet drops lines seen across many documents of a shard; one site's template shows "
+        "in every page, so three articles of the site sharing a line is enough evidence")
+    min_share: float = setting(
+        0.5, "a template line is on most of a site's pages; a line on under half is content "
+        "shared by a few related stories")
+    max_words: int = setting(
+        25, "template lines are labels, prompts and slogans; longer lines shared by one site "
+        "are reused background paragraphs, which originality scores, not chrome")
+
+
+@dataclass(frozen=True)
 class RunConfig:
     batch_size: int = setting(
         256, "a batch amortises process hand-off (~1 ms) over ~40 ms of work per article")
@@ -89,8 +122,9 @@ class Config:
     read: ReadConfig = field(default_factory=ReadConfig)
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     language: LanguageConfig = field(default_factory=LanguageConfig)
+    templates: TemplateConfig = field(default_factory=TemplateConfig)
     run: RunConfig = field(default_factory=RunConfig)
-    metadata: "MetadataConfig" = field(default_factory=lambda: MetadataConfig())
+    metadata: MetadataConfig = field(default_factory=MetadataConfig)
 
     def with_overrides(self, data: dict[str, dict[str, Any]]) -> "Config":
         """Return a copy with ``{section: {key: value}}`` applied; unknown keys are errors."""
@@ -129,23 +163,3 @@ def describe(config: Config) -> list[tuple[str, Any, str]]:
         for f in fields(sub):
             rows.append((f"{section.name}.{f.name}", getattr(sub, f.name), f.metadata["source"]))
     return rows
-
-
-@dataclass(frozen=True)
-class MetadataConfig:
-    title_order: str = setting(
-        "ld,og,twitter,title,h1", "bench/metadata.py on fundus' 258 pages: JSON-LD headline "
-        "first matches the gold on 0.853 of pages, og:title first 0.845, the <h1> first 0.752")
-    site_as_author: bool = setting(
-        True, "fundus gold: the site's own name is the author ('DER SPIEGEL', 'ORF.at') on "
-        "~20 pages that name nobody else; it is kept only when no person is named")
-    date_search: bool = setting(
-        True, "htmldate runs only on the ~5% of pages that declare no date (JSON-LD, meta)")
-    date_extensive_search: bool = setting(
-        True, "htmldate's default; measured on the fundus pages that declare no date")
-    language_detector: str = setting(
-        "py3langid", "fundus bench: py3langid 257/258 pages right, langdetect 251 (it lacks "
-        "zu, xh and is); 'langdetect' selects the latter")
-    declared_language_fallback: bool = setting(
-        True, "fundus bench: the body's language beats <html lang> on every page where they "
-        "differ (Zulu pages declare 'en'); the declared one is used when the body is too short")

@@ -17,6 +17,7 @@ from cleaners.record import Article, InputError
 from cleaners.text.chrome import TextMeta, strip_chrome
 from cleaners.text.dump import split_dump_header
 from cleaners.text.lines import stoplist
+from cleaners.text.templates import strip_templates
 from cleaners.text.repair import (drop_repeated_paragraphs, fix_encoding, fix_punctuation,
                                   normalize_whitespace)
 
@@ -125,4 +126,7 @@ def _metadata(art: Article, raw: RawDoc, meta: PageMeta, language: str) -> None:
 
 
 def process_batch(raws: Iterable[RawDoc], config: Config) -> list[Article]:
-    return [process(raw, config) for raw in raws]
+    """A batch's records; a site's template lines shared across the batch are removed."""
+    arts = [process(raw, config) for raw in raws]
+    strip_templates(arts, config.templates)
+    return arts
