@@ -45,14 +45,20 @@ def detect_language(text: str, config: LanguageConfig, detector: str = "langdete
     return _langdetect(sample, config.seed)
 
 
-def _langdetect(sample: str, seed: int) -> str:
+def _probabilities(text: str, seed: int) -> list[Any]:
+    """langdetect's ranked languages for ``text``, with our factory and a fixed seed."""
     detector = _factory().create()
     detector.seed = seed
-    detector.append(sample)
+    detector.append(text)
     try:
-        lang = detector.detect()
+        return detector.get_probabilities()
     except LangDetectException:
-        return "und"
+        return []
+
+
+def _langdetect(sample: str, seed: int) -> str:
+    ranked = _probabilities(sample, seed)
+    lang = ranked[0].lang if ranked else "unknown"
     return lang.split("-")[0] if lang != "unknown" else "und"
 
 
@@ -67,11 +73,5 @@ def choose_language(text: str, declared: str | None, config: LanguageConfig,
 
 def language_probability(text: str, seed: int = 0) -> float:
     """How sure langdetect is of the text's top language (0 when it cannot tell)."""
-    detector = _factory().create()
-    detector.seed = seed
-    detector.append(text)
-    try:
-        probabilities = detector.get_probabilities()
-    except LangDetectException:
-        return 0.0
-    return probabilities[0].prob if probabilities else 0.0
+    ranked = _probabilities(text, seed)
+    return ranked[0].prob if ranked else 0.0

@@ -16,7 +16,7 @@ from cleaners.read.rawdoc import RawDoc
 from cleaners.record import Article, InputError
 from cleaners.text.chrome import TextMeta, strip_chrome
 from cleaners.text.dump import split_dump_header
-from cleaners.text.lines import stoplist
+from cleaners.stoplists import stoplist
 from cleaners.text.templates import strip_templates
 from cleaners.text.repair import (drop_repeated_paragraphs, fix_encoding, fix_punctuation,
                                   normalize_whitespace)

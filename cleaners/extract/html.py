@@ -17,7 +17,7 @@ import trafilatura
 from cleaners.config import ExtractConfig
 from cleaners.extract.paragraphs import Rules, clean_lines, headline_candidates, mark_links
 from cleaners.extract.prune import prune_chrome, strip_chrome_tags
-from cleaners.extract.stoplists import stoplist_for
+from cleaners.stoplists import stoplist
 from cleaners.extract.embedded import embedded_article
 from cleaners.record import Change, InputError
 
@@ -76,9 +76,9 @@ def _trafilatura(tree: Any, url: str | None, config: ExtractConfig) -> str:
 
 def _justext(html: str, language: str) -> str:
     """jusText's good paragraphs, judged with the stopwords of the page's language."""
-    stoplist = stoplist_for(language)
-    low_high = {} if stoplist else {"stopwords_low": 0.0, "stopwords_high": 0.0}
-    paragraphs = justext.justext(html.encode("utf-8", "replace"), stoplist, **low_high)
+    stops = stoplist(language) or frozenset()
+    low_high = {} if stops else {"stopwords_low": 0.0, "stopwords_high": 0.0}
+    paragraphs = justext.justext(html.encode("utf-8", "replace"), stops, **low_high)
     return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import zlib
 from dataclasses import dataclass
 
 import charset_normalizer
@@ -161,3 +162,17 @@ def _choose(matches: list) -> tuple[str, bool]:
     if "cp1252" in (chosen.could_be_from_charset or []):
         return "cp1252", True
     return normalize_label(chosen.encoding) or chosen.encoding, True
+
+
+def inflate(data: bytes, limit: int, wbits: int = 47, what: str = "gzip data") -> bytes:
+    """Decompress gzip/zlib ``data`` to at most ``limit`` bytes; refuse bombs and cut streams."""
+    inflater = zlib.decompressobj(wbits=wbits)
+    try:
+        out = inflater.decompress(data, limit + 1)
+    except zlib.error as exc:
+        raise InputError("corrupt_gzip", f"{what} does not inflate: {exc}") from None
+    if len(out) > limit:
+        raise InputError("too_large", f"{what} inflates to over {limit:,} bytes")
+    if not inflater.eof:
+        raise InputError("corrupt_gzip", f"{what} is truncated")
+    return out

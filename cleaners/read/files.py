@@ -3,11 +3,11 @@ from __future__ import annotations
 
 
 import os
-import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from cleaners.config import ReadConfig
+from cleaners.read.decode import inflate
 from cleaners.read.jsonl import read_json_records
 from cleaners.read.rawdoc import RawDoc
 from cleaners.read.warc import read_warc
@@ -63,16 +63,7 @@ def read_bytes(path: Path, gz: bool, config: ReadConfig) -> bytes:
     if not gz:
         return data
     limit = min(config.max_bytes, max(size, 1) * config.max_decompressed_ratio)
-    inflater = zlib.decompressobj(wbits=31)
-    try:
-        out = inflater.decompress(data, limit + 1)
-    except zlib.error as exc:
-        raise InputError("corrupt_gzip", f"not valid gzip data: {exc}") from None
-    if len(out) > limit:
-        raise InputError("too_large", f"decompresses to over {limit:,} bytes")
-    if not inflater.eof:
-        raise InputError("corrupt_gzip", "the gzip stream is truncated")
-    return out
+    return inflate(data, limit, wbits=31)
 
 
 def sniff_html(data: bytes) -> bool:

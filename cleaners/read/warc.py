@@ -8,14 +8,13 @@ measured on the WARC block, not guessed from HTTP headers.
 from __future__ import annotations
 
 import re
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
 from cleaners.config import ReadConfig
-from cleaners.read.decode import normalize_label
+from cleaners.read.decode import inflate, normalize_label
 from cleaners.read.rawdoc import RawDoc
 from cleaners.record import ErrorInfo, InputError
 
@@ -81,13 +80,8 @@ def parse_http(block: bytes, max_bytes: int) -> tuple[dict[str, str], bytes]:
         body = _dechunk(body)
     encoding = headers.get("content-encoding", "").lower().strip()
     if encoding in ("gzip", "x-gzip", "deflate"):
-        inflater = zlib.decompressobj(wbits=47 if encoding != "deflate" else 15)
-        try:
-            body = inflater.decompress(body, max_bytes + 1)
-        except zlib.error as exc:
-            raise InputError("corrupt_gzip", f"payload does not inflate: {exc}") from None
-        if len(body) > max_bytes:
-            raise InputError("too_large", f"payload inflates to over {max_bytes:,} bytes")
+        body = inflate(body, max_bytes, wbits=47 if encoding != "deflate" else 15,
+                       what="the HTTP payload")
     elif encoding not in ("", "identity"):
         raise InputError("unsupported_encoding", f"payload content-encoding {encoding!r}")
     return headers, body

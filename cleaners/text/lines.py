@@ -5,9 +5,6 @@ Each function measures one property; the decisions that combine them are in chro
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-import justext
 
 from cleaners.text.lexicon import strip_bullet
 
@@ -29,28 +26,6 @@ BYLINE_SUFFIX = re.compile(rf"^({NAME}(?:\s*(?:,|and|&)\s*{NAME})*)\s+{BY}$")
 EMBED_FOOTER = re.compile(r"^[\u2014\u2013-]\s*[^()]{1,80}\(@\w{1,30}\)\s*[^()]{0,40}\d{4}$")
 WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 TERMINAL = ('.', '!', '?', '"', '\u201d', "'", '\u2019', ':', ')')
-
-
-# ISO 639-1 codes (as langdetect gives them) to jusText's stop-list names.
-STOPLIST_NAMES = {
-    "af": "Afrikaans", "ar": "Arabic", "bg": "Bulgarian", "bn": "Bengali", "ca": "Catalan",
-    "cs": "Czech", "cy": "Welsh", "da": "Danish", "de": "German", "el": "Greek", "en": "English",
-    "es": "Spanish", "et": "Estonian", "fa": "Persian", "fi": "Finnish", "fr": "French",
-    "gu": "Gujarati", "he": "Hebrew", "hi": "Hindi", "hr": "Croatian", "hu": "Hungarian",
-    "id": "Indonesian", "it": "Italian", "kn": "Kannada", "ko": "Korean", "lt": "Lithuanian",
-    "lv": "Latvian", "mk": "Macedonian", "ml": "Malayalam", "mr": "Marathi", "ne": "Nepali",
-    "nl": "Dutch", "no": "Norwegian_Bokmal", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian",
-    "ru": "Russian", "sk": "Slovak", "sl": "Slovenian", "sq": "Albanian", "sv": "Swedish",
-    "sw": "Swahili", "ta": "Tamil", "te": "Telugu", "tl": "Tagalog", "tr": "Turkish",
-    "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese",
-}
-
-
-@lru_cache(maxsize=64)
-def stoplist(language: str) -> frozenset[str] | None:
-    """jusText's stop words for an ISO 639-1 code; None when it has none (ja, zh, th...)."""
-    name = STOPLIST_NAMES.get(language)
-    return frozenset(justext.get_stoplist(name)) if name else None
 
 
 def words(line: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""jusText stoplists by the page's declared language (``<html lang="de-AT">`` -> German)."""
+"""jusText's stop lists by language code (``de``, ``de-AT`` -> German), for every step that
+measures stop-word density: the HTML fallback extractor and the text-line classifier."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -11,7 +12,7 @@ _NAMES = {
     "cs": "Czech", "cy": "Welsh", "da": "Danish", "de": "German", "el": "Greek",
     "en": "English", "eo": "Esperanto", "es": "Spanish", "et": "Estonian", "eu": "Basque",
     "fa": "Persian", "fi": "Finnish", "fr": "French", "ga": "Irish", "gl": "Galician",
-    "he": "Hebrew", "hi": "Hindi", "hr": "Croatian", "hu": "Hungarian", "hy": "Armenian",
+    "gu": "Gujarati", "kn": "Kannada", "ne": "Nepali", "he": "Hebrew", "hi": "Hindi", "hr": "Croatian", "hu": "Hungarian", "hy": "Armenian",
     "id": "Indonesian", "is": "Icelandic", "it": "Italian", "ka": "Georgian", "kk": "Kazakh",
     "ko": "Korean", "la": "Latin", "lt": "Lithuanian", "lv": "Latvian", "mk": "Macedonian",
     "ml": "Malayalam", "mr": "Marathi", "ms": "Malay", "nb": "Norwegian_Bokmal",
@@ -24,11 +25,11 @@ _NAMES = {
 
 
 @lru_cache(maxsize=64)
-def stoplist_for(lang: str) -> frozenset[str]:
-    """The stopwords of ``lang`` (a BCP 47 tag); empty when unknown.
+def stoplist(lang: str) -> frozenset[str] | None:
+    """The stop words of ``lang`` (a BCP 47 tag); None when jusText has none (ja, zh, th...).
 
-    An empty stoplist switches jusText to its language-independent mode (length and link
-    density only) rather than judging, say, Japanese text by English stopwords.
+    Callers decide what no list means: jusText then runs language-independent (length and
+    link density only) rather than judging, say, Japanese text by English stop words.
     """
     name = _NAMES.get(lang.split("-")[0].split("_")[0].lower())
-    return justext.get_stoplist(name) if name else frozenset()
+    return frozenset(justext.get_stoplist(name)) if name else None
