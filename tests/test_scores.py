@@ -1,0 +1,85 @@
+"""Originality and completeness on real text: the seeds and copies made from them."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cleaners.corpus.completeness import completeness, facts
+from cleaners.corpus.originality import originality, shingles
+from cleaners.record import Article
+
+from tests.conftest import SEEDS, run_records
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory) -> dict[str, Article]:
+    records = run_records([SEEDS], tmp_path_factory.mktemp("seeds"))
+    fields = Article.__dataclass_fields__
+    return {r["id"][:3]: Article(**{k: v for k, v in r.items() if k in fields}) for r in records}
+
+
+def earlier(*arts: Article) -> list[tuple[str, set[int]]]:
+    return [(a.id, set(shingles(a.body).hashes)) for a in arts]
+
+
+def test_a_first_report_is_original_and_a_copy_is_not(seeds) -> None:
+    first = seeds["001"]
+    score, reused = originality(first.body, shingles(first.body), [])
+    assert score == 1.0 and reused == []
+    copy = first.body.replace("Wednesday", "Wednesday evening")
+    score, reused = originality(copy, shingles(copy), earlier(first))
+    assert score < 0.1
+    assert {p["source_id"] for p in reused} == {first.id}
+    assert all(copy[p["start"]:p["end"]] == p["text"] for p in reused)
+
+
+def test_partial_reuse_is_found_and_located(seeds) -> None:
+    source = seeds["000"]
+    own = ("The visit was the minister's fifth to Russia since the war began, officials in "
+           "New Delhi said, and it came as Western capitals pressed India to cut its oil imports.")
+    lifted = source.body.split("\n\n")[2]  # a paragraph taken word for word
+    text = own + "\n\n" + lifted
+    score, reused = originality(text, shingles(text), earlier(source, seeds["002"]))
+    assert 0.3 < score < 0.7
+    assert len(reused) == 1 and reused[0]["source_id"] == source.id
+    assert reused[0]["text"] in lifted and reused[0]["start"] >= len(own)
+
+
+def test_quotes_all_outlets_carry_are_not_reuse() -> None:
+    quote = ("\u201cWe will be glad to see our friend Narendra Modi in Russia. We will be able to "
+             "discuss all current issues,\u201d")
+    a = Article(id="a", source="a", format="text",
+                body=f"{quote} Putin told reporters in Moscow after the talks on Wednesday.")
+    b_body = f"{quote} the Russian president said at the Kremlin, according to the state news agency."
+    score, reused = originality(b_body, shingles(b_body), earlier(a))
+    assert score == 1.0 and reused == []
+
+
+def test_seed_independent_reports_score_original(seeds) -> None:
+    order = [seeds[k] for k in ("001", "000", "002", "003", "004")]
+    for i, art in enumerate(order):
+        score, _ = originality(art.body, shingles(art.body), earlier(*order[:i]))
+        assert score > 0.9, art.id
+
+
+def test_completeness_orders_full_reports_above_a_summary(seeds) -> None:
+    arts = list(seeds.values())
+    lengths = [len(a.body.split()) for a in arts]
+    story = [facts(a.body) for a in arts]
+    score = {k: completeness(a, lengths, story)[0] for k, a in seeds.items()}
+    for better in ("004", "002", "000"):
+        assert score[better] > score["003"], (better, score)
+    assert all(0.0 <= s <= 1.0 for s in score.values())
+
+
+def test_completeness_parts_respond_to_truncation_and_metadata(seeds) -> None:
+    art = seeds["002"]
+    lengths, story = [len(a.body.split()) for a in seeds.values()], [facts(a.body) for a in seeds.values()]
+    whole, parts = completeness(art, lengths, story)
+    art_cut = Article(**{**art.__dict__, "truncated": True, "body": art.body.split("\n\n")[0],
+                         "authors": [], "credit": None})
+    cut, cut_parts = completeness(art_cut, lengths, story)
+    assert cut < whole and cut_parts["whole"] == 0.0 and cut_parts["metadata"] < parts["metadata"]
+    assert cut_parts["length"] < 0.5 and cut_parts["key_facts"] < parts["key_facts"]
