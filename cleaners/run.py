@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from cleaners.config import Config
+from cleaners.corpus.stage import CorpusStage
 from cleaners.pipeline import process_batch
 from cleaners.read import RawDoc, iter_inputs
 from cleaners.record import Article
@@ -66,12 +67,16 @@ def run(paths: Iterable[str | Path], out_dir: Path, config: Config, jobs: int = 
     """Clean every input under ``paths`` into ``out_dir/articles.jsonl``."""
     start = time.perf_counter()
     summary = RunSummary(out=Path(out_dir) / "articles.jsonl")
+    corpus = CorpusStage()
     with AtomicJsonl(summary.out) as out:
         for batch in processed(iter_inputs(paths, config.read), config, jobs):
+            corpus.add_batch(batch)
             for art in batch:
                 summary.add(art)
                 out.write(art.to_dict())
             if on_batch is not None:
                 on_batch(batch)
+        if corpus.needs_amending():
+            out.amend(corpus.amend)
     summary.seconds = time.perf_counter() - start
     return summary

@@ -1,0 +1,1 @@
+"""Corpus-level steps: duplicates, stories and scores across the records of a run."""

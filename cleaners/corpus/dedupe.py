@@ -1,0 +1,237 @@
+"""Exact and near-duplicate detection over batches of articles (MinHash-LSH).
+
+Exact copies share the hash of the normalised body (``minhash.exact_key``). Near copies
+(wire copy, light edits, a truncated or paywalled copy, other chrome, mojibake, a new
+title) are found with MinHash-LSH on word shingles: the LSH bands are set so that pairs
+well below the decision threshold still become candidates (the S-curve midpoint is far
+below it), and every candidate is verified on the signatures: estimated Jaccard ``J``
+and estimated containment ``|A∩B| / min(|A|,|B|) = J(|A|+|B|) / ((1+J) min)`` from the
+stored shingle-set sizes, so a prefix of the original (a truncated copy) still counts.
+
+Clusters and the canonical copy: a record joins the cluster of its best verified match
+(highest containment, then Jaccard); clusters are never merged through a record, which
+keeps one chance match from chaining two stories together. The canonical member is the
+one with the earliest date, then first seen (undated records sort after dated ones;
+dates compare as ISO strings). ``duplicate_of`` names it; it is null for the canonical
+record and for unique ones.
+
+An earlier-dated copy arriving in a later batch becomes the cluster's canonical: its own
+``duplicate_of`` stays null (its ``signals["dedupe"]`` says which record it matched and
+which canonical it ``supersedes``), records of the same batch are re-pointed in place,
+and later records point at it. Records of earlier batches are not touched (they may be
+written already); ``DedupeIndex.repointed`` maps each superseded canonical id to its new
+canonical so a store can rewrite ``duplicate_of`` of those records (the old canonical
+itself and every record whose ``duplicate_of`` is the old id).
+
+All state is plain data in ``DedupeIndex`` (lists, dicts of ints, numpy arrays), so it can
+be stored (e.g. in SQLite) and restored between scheduled runs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from cleaners.config import setting
+from cleaners.corpus.minhash import Signer, band_keys, exact_key, shingle_hashes, tokens
+from cleaners.record import Article
+
+UNDATED = "\uffff"  # sorts after every ISO date
+
+
+@dataclass(frozen=True)
+class DedupeConfig:
+    shingle_words: int = setting(
+        3, "bench/dedupe.py (20k articles): word 3-grams P 0.998 / R 1.000; 4-grams R 0.998 "
+        "and 5-grams R 0.995 (light edits and mojibake copies split off); 2-grams P 0.994 "
+        "(heavy rewrites merged). The five seeds share <= 0.05 of their 3-grams")
+    num_perm: int = setting(
+        64, "bench/dedupe.py: 128 permutations give the same P/R (0.999/1.000) as 64, the "
+        "duplicate/distinct gap being wide, at twice the signature time and memory")
+    bands: int = setting(
+        32, "32 bands of 2 rows put the LSH S-curve midpoint at Jaccard (1/32)^(1/2) = 0.18 and "
+        "find a J=0.3 pair with p=0.95: a 50% truncation with edits (J ~0.3) stays a "
+        "candidate; bench/dedupe.py recall 1.000")
+    rows: int = setting(2, "see bands")
+    min_containment: float = setting(
+        0.5, "3-gram survival: copies (<= 8% words edited or deleted, >= 50% kept) keep "
+        ">= ~0.75 containment, heavy rewrites (35-60% replaced) <= ~0.3, distinct reports "
+        "<= 0.05 (seeds); midway, it gives bench/dedupe.py P 0.998 / R 1.000")
+    min_size_ratio: float = setting(
+        0.3, "a copy keeps >= 30% of the original's n-grams: a shorter text inside a longer "
+        "one is a quotation or an excerpt, not a copy (bench truncations keep >= 50%)")
+    min_shingles: int = setting(
+        8, "below 8 word n-grams a near match is chance phrase overlap; exact copies still count")
+    seed: int = setting(1, "datasketch's default MinHash seed")
+
+
+@dataclass
+class Match:
+    kind: str  # "exact" | "near"
+    of: int
+    jaccard: float
+    containment: float
+
+
+class DedupeIndex:
+    """Every record seen so far, as plain data (see the module docstring)."""
+
+    def __init__(self, config: DedupeConfig | None = None) -> None:
+        self.config = config or DedupeConfig()
+        if self.config.bands * self.config.rows > self.config.num_perm:
+            raise ValueError("bands * rows must not exceed num_perm")
+        self.signer = Signer(self.config.num_perm, self.config.seed)
+        self.ids: list[str] = []
+        self.dates: list[str] = []
+        self.parent: list[int] = []  # union-find; a root is its cluster's canonical
+        self.exact: dict[int, int] = {}  # normalised-body hash -> first record
+        self.buckets: dict[int, int | list[int]] = {}  # band key -> record(s)
+        self.sigs = np.zeros((0, self.config.num_perm), dtype=np.uint32)
+        self.sizes = np.zeros(0, dtype=np.int32)  # distinct shingles per record
+        self.superseded: dict[int, int] = {}  # canonical of an earlier batch -> replacement
+        self._batch: dict[int, Article] = {}  # this batch's records, while it is added
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def add_batch(self, arts: list[Article]) -> None:
+        """Set ``duplicate_of`` and ``signals["dedupe"]`` on the batch's records, in place.
+
+        Records whose status is not "ok" or whose body is empty are skipped untouched.
+        """
+        live = [a for a in arts if a.status == "ok" and a.body and a.body.strip()]
+        toks = [tokens(a.body or "") for a in live]
+        keep = [i for i, t in enumerate(toks) if t]
+        live, toks = [live[i] for i in keep], [toks[i] for i in keep]
+        keys = [exact_key(t) for t in toks]
+        shingles = [shingle_hashes(t, self.config.shingle_words) for t in toks]
+        sigs = self.signer.sign(shingles)
+        bands = band_keys(sigs, self.config.bands, self.config.rows).tolist()
+        first = len(self.ids)
+        self._grow(len(live))
+        for k, art in enumerate(live):
+            self._add(art, keys[k], sigs[k], bands[k], len(shingles[k]))
+        self._settle(live, first)
+
+    def _grow(self, extra: int) -> None:
+        """Make room for ``extra`` more signature rows (capacity doubles)."""
+        need = len(self.ids) + extra
+        if need > len(self.sigs):
+            cap = max(need, 2 * len(self.sigs), 1024)
+            sigs = np.zeros((cap, self.config.num_perm), dtype=np.uint32)
+            sigs[:len(self.ids)] = self.sigs[:len(self.ids)]
+            sizes = np.zeros(cap, dtype=np.int32)
+            sizes[:len(self.ids)] = self.sizes[:len(self.ids)]
+            self.sigs, self.sizes = sigs, sizes
+
+    def _add(self, art: Article, key: int, sig: np.ndarray, bands: list[int],
+             size: int) -> None:
+        idx = len(self.ids)
+        match = self._exact(key) or self._near(sig, bands, size)
+        self.ids.append(art.id)
+        self.dates.append(art.date or UNDATED)
+        self.parent.append(idx)
+        self.sigs[idx], self.sizes[idx] = sig, size
+        self._batch[idx] = art
+        art.duplicate_of = None
+        if match is None:
+            self.exact[key] = idx
+            self._insert(idx, bands, size)
+            return
+        if match.kind == "near":
+            self.exact.setdefault(key, idx)
+            self._insert(idx, bands, size)
+        art.signals["dedupe"] = self._evidence(match, self.ids[match.of])
+        old = self._join(idx, match.of)
+        if old is not None:
+            art.signals["dedupe"]["supersedes"] = self.ids[old]
+            if old in self._batch and "dedupe" not in self._batch[old].signals:
+                self._batch[old].signals["dedupe"] = self._evidence(match, art.id)
+
+    @staticmethod
+    def _evidence(match: Match, of: str) -> dict[str, Any]:
+        return {"kind": match.kind, "of": of, "jaccard": round(match.jaccard, 3),
+                "containment": round(match.containment, 3)}
+
+    def _exact(self, key: int) -> Match | None:
+        idx = self.exact.get(key)
+        return None if idx is None else Match("exact", idx, 1.0, 1.0)
+
+    def _insert(self, idx: int, bands: list[int], size: int) -> None:
+        if size < self.config.min_shingles:
+            return
+        for key in bands:
+            held = self.buckets.get(key)
+            if held is None:
+                self.buckets[key] = idx
+            elif isinstance(held, list):
+                held.append(idx)
+            else:
+                self.buckets[key] = [held, idx]
+
+    def _candidates(self, bands: list[int]) -> np.ndarray:
+        found: set[int] = set()
+        for key in bands:
+            held = self.buckets.get(key)
+            if isinstance(held, list):
+                found.update(held)
+            elif held is not None:
+                found.add(held)
+        return np.fromiter(found, dtype=np.int64, count=len(found))
+
+    def _near(self, sig: np.ndarray, bands: list[int], size: int) -> Match | None:
+        """The best verified near match among the LSH candidates, if any."""
+        cfg = self.config
+        if size < cfg.min_shingles:
+            return None
+        cands = self._candidates(bands)
+        if not len(cands):
+            return None
+        jac = (self.sigs[cands] == sig).mean(axis=1)
+        other = self.sizes[cands].astype(np.float64)
+        small, large = np.minimum(other, size), np.maximum(other, size)
+        cont = np.minimum(1.0, jac * (other + size) / ((1.0 + jac) * small))
+        ok = (cont >= cfg.min_containment) & (small >= cfg.min_size_ratio * large)
+        if not ok.any():
+            return None
+        best = max(np.flatnonzero(ok), key=lambda i: (cont[i], jac[i], -cands[i]))
+        return Match("near", int(cands[best]), float(jac[best]), float(cont[best]))
+
+    def find(self, idx: int) -> int:
+        """The canonical record of ``idx``'s cluster (with path halving)."""
+        parent = self.parent
+        while parent[idx] != idx:
+            parent[idx] = parent[parent[idx]]
+            idx = parent[idx]
+        return idx
+
+    def _join(self, idx: int, matched: int) -> int | None:
+        """Put ``idx`` in ``matched``'s cluster; an earlier-dated record becomes canonical.
+
+        Returns the canonical it superseded, if any.
+        """
+        root = self.find(matched)
+        if (self.dates[idx], idx) >= (self.dates[root], root):
+            self.parent[idx] = root
+            return None
+        self.parent[root] = idx
+        if root not in self._batch:
+            self.superseded[root] = idx
+        return root
+
+    @property
+    def repointed(self) -> dict[str, str]:
+        """Canonicals of earlier batches that an earlier-dated copy replaced: old id -> the
+        cluster's canonical id now. Their records (and those whose ``duplicate_of`` is the
+        old id) were emitted before; a store may rewrite them."""
+        return {self.ids[old]: self.ids[self.find(new)] for old, new in self.superseded.items()}
+
+    def _settle(self, live: list[Article], first: int) -> None:
+        """Point the batch's records at their cluster's canonical as it stands now."""
+        for k, art in enumerate(live):
+            idx = first + k
+            root = self.find(idx)
+            art.duplicate_of = None if root == idx else self.ids[root]
+            if "dedupe" in art.signals:
+                art.signals["dedupe"]["canonical"] = root == idx
+        self._batch = {}

@@ -1,0 +1,133 @@
+"""Stories: the five seed reports of one meeting form one story; other events do not join it."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cleaners.config import Config
+from cleaners.corpus.stories import StoriesConfig, StoryIndex
+from cleaners.record import Article
+from cleaners.run import run
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+LAVROV = Article(
+    id="lavrov-astana", source="test", format="txt", date="2024-07-03",
+    title="Jaishankar, Lavrov discuss Afghanistan and connectivity at SCO meeting in Astana",
+    body="ASTANA: External Affairs Minister S Jaishankar met Russian Foreign Minister Sergey "
+    "Lavrov on the sidelines of the Shanghai Cooperation Organisation summit in the Kazakh "
+    "capital on Wednesday, and the two discussed the situation in Afghanistan, the "
+    "International North-South Transport Corridor and the use of national currencies in "
+    "trade.\n\n\"Good to meet FM Sergey Lavrov in Astana. Discussed our bilateral cooperation "
+    "and exchanged views on Afghanistan and the SCO agenda,\" Jaishankar wrote on X after the "
+    "meeting. Lavrov said Moscow valued New Delhi's role in the grouping and looked forward to "
+    "India's participation in the BRICS events that Russia will host in Kazan in October.\n\n"
+    "Jaishankar is representing Prime Minister Narendra Modi at the summit, which Modi is "
+    "skipping because of the first session of the new Lok Sabha. The two ministers also "
+    "reviewed progress on the Chennai-Vladivostok maritime corridor, officials said.")
+
+STRIKES = Article(
+    id="strikes-kyiv", source="test", format="txt", date="2023-12-29",
+    title="Russia fires over 120 missiles at Ukrainian cities in biggest air attack of the war",
+    body="KYIV: Russia launched 122 missiles and 36 drones at cities across Ukraine on Friday, "
+    "killing at least 30 people in what Ukrainian officials called the largest aerial "
+    "bombardment since the full-scale invasion began in February 2022.\n\nExplosions were "
+    "heard in Kyiv, Lviv, Odesa, Dnipro and Kharkiv as residents sheltered in metro stations. "
+    "Ukraine's air force commander Mykola Oleshchuk said air defences shot down 87 missiles "
+    "and 27 drones.\n\nPresident Volodymyr Zelensky said Moscow had used \"nearly every type "
+    "of weapon in its arsenal\" and urged Western allies to send more air defence systems. "
+    "The Kremlin did not comment on the strikes, which came as Ukraine's allies debated "
+    "further military aid packages.")
+
+CRICKET = Article(
+    id="cricket-centurion", source="test", format="txt", date="2023-12-28",
+    title="South Africa thrash India by an innings in Centurion Test",
+    body="CENTURION: South Africa beat India by an innings and 32 runs inside three days in the "
+    "first Test at SuperSport Park on Thursday, taking a 1-0 lead in the two-match series.\n\n"
+    "Dean Elgar's 185 in his final series had given the hosts a first-innings lead of 163, and "
+    "India's batting collapsed for 131 in the second innings. Nandre Burger took four wickets "
+    "and Marco Jansen three as only Virat Kohli, with 76, offered resistance. The second Test "
+    "begins in Cape Town on January 3.")
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> list[Article]:
+    """The seeds as cleaned Articles, through the whole pipeline."""
+    out = tmp_path_factory.mktemp("stories")
+    run([str(p) for p in sorted(SEEDS.glob("*.txt"))], out, Config())
+    records = [json.loads(line) for line in (out / "articles.jsonl").read_text().splitlines()]
+    return [Article(id=r["id"][:3], source=r["source"], format=r["format"], title=r["title"],
+                    body=r["body"], date=r["date"], status=r["status"]) for r in records]
+
+
+def fresh(arts: list[Article]) -> list[Article]:
+    return [Article(id=a.id, source=a.source, format=a.format, title=a.title, body=a.body,
+                    date=a.date, status=a.status) for a in arts]
+
+
+def test_seed_reports_are_one_story(seeds: list[Article]) -> None:
+    arts = fresh(seeds)
+    assert [a.date for a in arts][4] is None          # 004 is undated
+    StoryIndex(StoriesConfig()).add_batch(arts)
+    assert {a.story for a in arts} == {arts[0].story}
+    assert arts[0].story is not None
+    firsts = {a.id: a.first_report for a in arts}
+    assert firsts == {"000": False, "001": True, "002": False, "003": False, "004": False}
+    joined = [a.signals["story"] for a in arts if a.signals["story"]["matched"]]
+    assert joined and all(s["shared_terms"] for s in joined)
+
+
+def test_other_events_get_other_stories(seeds: list[Article]) -> None:
+    arts = fresh(seeds) + fresh([LAVROV, STRIKES, CRICKET])
+    StoryIndex(StoriesConfig()).add_batch(arts)
+    meeting = arts[0].story
+    by_id = {a.id: a.story for a in arts}
+    assert {by_id[i] for i in ("000", "001", "002", "003", "004")} == {meeting}
+    for other in ("lavrov-astana", "strikes-kyiv", "cricket-centurion"):
+        assert by_id[other] != meeting, other
+    assert len({by_id["lavrov-astana"], by_id["strikes-kyiv"], by_id["cricket-centurion"]}) == 3
+
+
+def test_same_people_months_later_is_new_story_even_without_window(
+        seeds: list[Article]) -> None:
+    """The date window alone keeps the Astana meeting out; content should too when it is
+    dated inside the window."""
+    near = fresh([LAVROV])[0]
+    near.date = "2023-12-29"
+    arts = fresh(seeds) + [near]
+    StoryIndex(StoriesConfig()).add_batch(arts)
+    assert near.story != arts[0].story
+
+
+def test_incremental_batches_and_earlier_first_report(seeds: list[Article]) -> None:
+    """Added over two runs, the later batch's earlier report takes first_report; the id of
+    the demoted record from the first batch is returned."""
+    arts = fresh(seeds)
+    index = StoryIndex(StoriesConfig())
+    later = [a for a in arts if a.id != "001"]
+    assert index.add_batch(later) == []
+    assert [a.id for a in later if a.first_report] == ["000"]
+    restored = StoryIndex.from_dict(json.loads(json.dumps(index.to_dict())))
+    earliest = [a for a in arts if a.id == "001"]
+    assert restored.add_batch(earliest) == ["000"]
+    assert earliest[0].first_report is True
+    assert earliest[0].story == later[0].story
+
+
+def test_not_ok_records_get_no_story(seeds: list[Article]) -> None:
+    arts = fresh(seeds)
+    arts[2].fail("too_short", "test")
+    StoryIndex(StoriesConfig()).add_batch(arts)
+    assert arts[2].story is None and arts[2].first_report is None
+    assert "story" not in arts[2].signals
+    assert len({a.story for a in arts if a.status == "ok"}) == 1
+
+
+def test_deterministic(seeds: list[Article]) -> None:
+    one, two = fresh(seeds) + fresh([STRIKES]), fresh(seeds) + fresh([STRIKES])
+    StoryIndex().add_batch(one)
+    StoryIndex().add_batch(two)
+    assert [(a.story, a.first_report, a.signals) for a in one] == \
+        [(a.story, a.first_report, a.signals) for a in two]
