@@ -45,7 +45,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cleaners.corpus.dedupe import DedupeConfig, DedupeIndex  # noqa: E402
+from cleaners.config import DedupeConfig  # noqa: E402
+from cleaners.corpus.dedupe import DedupeIndex  # noqa: E402
 from cleaners.corpus.minhash import shingle_hashes, tokens  # noqa: E402
 from cleaners.record import Article  # noqa: E402
 

@@ -49,7 +49,8 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 def run_index(rows: list[dict[str, Any]], batch: int, threshold: float | None) -> dict[str, str]:
     """Record id -> story id from StoryIndex, fed in input order in batches of ``batch``."""
-    from cleaners.corpus.stories import StoriesConfig, StoryIndex
+    from cleaners.config import StoriesConfig
+    from cleaners.corpus.stories import StoryIndex
     from cleaners.record import Article
 
     config = StoriesConfig()

@@ -111,6 +111,60 @@ class TemplateConfig:
 
 
 @dataclass(frozen=True)
+class DedupeConfig:
+    shingle_words: int = setting(
+        3, "bench/dedupe.py (20k articles): word 3-grams P 0.998 / R 1.000; 4-grams R 0.998 "
+        "and 5-grams R 0.995 (light edits and mojibake copies split off); 2-grams P 0.994 "
+        "(heavy rewrites merged). The five seeds share <= 0.05 of their 3-grams")
+    num_perm: int = setting(
+        64, "bench/dedupe.py: 128 permutations give the same P/R (0.999/1.000) as 64, the "
+        "duplicate/distinct gap being wide, at twice the signature time and memory")
+    bands: int = setting(
+        32, "32 bands of 2 rows put the LSH S-curve midpoint at Jaccard (1/32)^(1/2) = 0.18 and "
+        "find a J=0.3 pair with p=0.95: a 50% truncation with edits (J ~0.3) stays a "
+        "candidate; bench/dedupe.py recall 1.000")
+    rows: int = setting(2, "see bands")
+    min_containment: float = setting(
+        0.5, "3-gram survival: copies (<= 8% words edited or deleted, >= 50% kept) keep "
+        ">= ~0.75 containment, heavy rewrites (35-60% replaced) <= ~0.3, distinct reports "
+        "<= 0.05 (seeds); midway, it gives bench/dedupe.py P 0.998 / R 1.000")
+    min_size_ratio: float = setting(
+        0.3, "a copy keeps >= 30% of the original's n-grams: a shorter text inside a longer "
+        "one is a quotation or an excerpt, not a copy (bench truncations keep >= 50%)")
+    min_shingles: int = setting(
+        8, "below 8 word n-grams a near match is chance phrase overlap; exact copies still count")
+    seed: int = setting(1, "datasketch's default MinHash seed")
+
+
+@dataclass(frozen=True)
+class StoriesConfig:
+    threshold: float = setting(
+        0.22, "full-text reports (>= long_words content words): each seed report of the "
+        "Moscow meeting is 0.27-0.36 from the rest of its story, a report of another meeting "
+        "of the same minister dated inside the window 0.18 (tests/test_stories.py); only "
+        "full-text evidence at hand, so a midpoint, not a tuned value")
+    short_threshold: float = setting(
+        0.02, "headlines (<= short_words content words): bench/stories.py --tune, best ARI on "
+        "the first half (by time) of the UCI headlines (0.833); the whole set is reported")
+    short_words: int = setting(
+        12, "a headline has 6-12 content words; two headlines of one event share 1-3 of them, "
+        "so their cosine with a story centroid is small")
+    long_words: int = setting(
+        80, "a news brief of 80+ content words shares much of its topic's vocabulary by "
+        "chance; between short and long the threshold moves with the log of the length")
+    window_days: float = setting(
+        3.0, "TDT practice: reports of one event follow it within days; a story is open to "
+        "articles dated up to 3 days outside its date range")
+    max_words: int = setting(
+        300, "news writing puts the event in the lead; later paragraphs are background "
+        "shared with other stories on the topic")
+    refine_passes: int = setting(
+        1, "bench/stories.py, first half of UCI: re-placing each report once the whole batch "
+        "is in raises ARI 0.814 -> 0.833; a second pass lowers it")
+    shared_terms: int = setting(5, "terms shown in signals['story'] to explain a match")
+
+
+@dataclass(frozen=True)
 class RunConfig:
     batch_size: int = setting(
         256, "a batch amortises process hand-off (~1 ms) over ~40 ms of work per article")
@@ -123,6 +177,8 @@ class Config:
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     language: LanguageConfig = field(default_factory=LanguageConfig)
     templates: TemplateConfig = field(default_factory=TemplateConfig)
+    dedupe: DedupeConfig = field(default_factory=DedupeConfig)
+    stories: StoriesConfig = field(default_factory=StoriesConfig)
     run: RunConfig = field(default_factory=RunConfig)
     metadata: MetadataConfig = field(default_factory=MetadataConfig)
 

@@ -67,7 +67,7 @@ def run(paths: Iterable[str | Path], out_dir: Path, config: Config, jobs: int = 
     """Clean every input under ``paths`` into ``out_dir/articles.jsonl``."""
     start = time.perf_counter()
     summary = RunSummary(out=Path(out_dir) / "articles.jsonl")
-    corpus = CorpusStage()
+    corpus = CorpusStage(config.dedupe, config.stories)
     with AtomicJsonl(summary.out) as out:
         for batch in processed(iter_inputs(paths, config.read), config, jobs):
             corpus.add_batch(batch)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from datasketch import MinHash
 
-from cleaners.corpus.dedupe import DedupeConfig, DedupeIndex
+from cleaners.config import DedupeConfig
+from cleaners.corpus.dedupe import DedupeIndex
 from cleaners.corpus.minhash import Signer, shingle_hashes, tokens
 from cleaners.record import Article
 

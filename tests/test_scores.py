@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.corpus.completeness import completeness, facts
-from cleaners.corpus.originality import originality, shingles
+from collections import Counter
+import statistics
+
+from cleaners.corpus.completeness import completeness, facts, key_facts
+from cleaners.corpus.originality import first_holder, originality, shingles
 from cleaners.record import Article
 
 from tests.conftest import SEEDS, run_records
@@ -20,13 +23,13 @@ def seeds(tmp_path_factory) -> dict[str, Article]:
     return {r["id"][:3]: Article(**{k: v for k, v in r.items() if k in fields}) for r in records}
 
 
-def earlier(*arts: Article) -> list[tuple[str, set[int]]]:
-    return [(a.id, set(shingles(a.body).hashes)) for a in arts]
+def earlier(*arts: Article):
+    return first_holder([(a.id, set(shingles(a.body).hashes)) for a in arts])
 
 
 def test_a_first_report_is_original_and_a_copy_is_not(seeds) -> None:
     first = seeds["001"]
-    score, reused = originality(first.body, shingles(first.body), [])
+    score, reused = originality(first.body, shingles(first.body), earlier())
     assert score == 1.0 and reused == []
     copy = first.body.replace("Wednesday", "Wednesday evening")
     score, reused = originality(copy, shingles(copy), earlier(first))
@@ -64,11 +67,14 @@ def test_seed_independent_reports_score_original(seeds) -> None:
         assert score > 0.9, art.id
 
 
+def story_of(arts: list[Article]) -> tuple[float, dict[str, int]]:
+    counts = Counter(f for a in arts for f in facts(a.body))
+    return statistics.median(len(a.body.split()) for a in arts), key_facts(counts, len(arts))
+
+
 def test_completeness_orders_full_reports_above_a_summary(seeds) -> None:
-    arts = list(seeds.values())
-    lengths = [len(a.body.split()) for a in arts]
-    story = [facts(a.body) for a in arts]
-    score = {k: completeness(a, lengths, story)[0] for k, a in seeds.items()}
+    median, key = story_of(list(seeds.values()))
+    score = {k: completeness(a, median, key)[0] for k, a in seeds.items()}
     for better in ("004", "002", "000"):
         assert score[better] > score["003"], (better, score)
     assert all(0.0 <= s <= 1.0 for s in score.values())
@@ -76,10 +82,10 @@ def test_completeness_orders_full_reports_above_a_summary(seeds) -> None:
 
 def test_completeness_parts_respond_to_truncation_and_metadata(seeds) -> None:
     art = seeds["002"]
-    lengths, story = [len(a.body.split()) for a in seeds.values()], [facts(a.body) for a in seeds.values()]
-    whole, parts = completeness(art, lengths, story)
+    median, key = story_of(list(seeds.values()))
+    whole, parts = completeness(art, median, key)
     art_cut = Article(**{**art.__dict__, "truncated": True, "body": art.body.split("\n\n")[0],
                          "authors": [], "credit": None})
-    cut, cut_parts = completeness(art_cut, lengths, story)
+    cut, cut_parts = completeness(art_cut, median, key)
     assert cut < whole and cut_parts["whole"] == 0.0 and cut_parts["metadata"] < parts["metadata"]
     assert cut_parts["length"] < 0.5 and cut_parts["key_facts"] < parts["key_facts"]

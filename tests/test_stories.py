@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from cleaners.config import Config
-from cleaners.corpus.stories import StoriesConfig, StoryIndex
+from cleaners.config import StoriesConfig
+from cleaners.corpus.stories import StoryIndex
 from cleaners.record import Article
 from cleaners.run import run
 

@@ -10,9 +10,7 @@ Parts, each in [0, 1], kept in ``signals["completeness"]``:
 from __future__ import annotations
 
 import re
-import statistics
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cleaners.record import Article
@@ -44,25 +42,26 @@ def facts(text: str) -> set[str]:
     return names | set(NUMBER.findall(text))
 
 
-def key_facts(members: Sequence[set[str]], min_share: float = 0.5) -> dict[str, int]:
+def key_facts(counts: Counter[str], reports: int, min_share: float = 0.5) -> dict[str, int]:
     """Facts that at least half of a story's reports (and at least two) carry, with the
-    number of reports that carry each: a fact all reports carry weighs most."""
-    counts = Counter(f for member in members for f in member)
-    needed = max(2, min_share * len(members))
+    number of reports that carry each: a fact all reports carry weighs most.
+    ``counts`` is, per fact, how many of the story's ``reports`` carry it."""
+    if reports < 2:
+        return {}
+    needed = max(2, min_share * reports)
     return {f: n for f, n in counts.items() if n >= needed}
 
 
-def completeness(art: Article, story_lengths: Sequence[int], story_facts: Sequence[set[str]],
+def completeness(art: Article, median_words: float, key: dict[str, int],
                  weights: CompletenessWeights = CompletenessWeights()) -> tuple[float, dict]:
-    """(score, parts) of ``art`` among its story's reports (``art`` included in both)."""
+    """(score, parts) of ``art`` given its story's median length and key facts."""
     words = len((art.body or "").split())
     has = [bool(art.title), bool(art.date), bool(art.authors or art.credit)]
-    key = key_facts(story_facts) if len(story_facts) > 1 else {}
     mine = facts(art.body or "")
     parts = {
         "whole": 0.0 if art.truncated else 1.0,
         "metadata": round(sum(has) / len(has), 4),
-        "length": round(min(1.0, words / statistics.median(story_lengths)), 4) if story_lengths else 1.0,
+        "length": round(min(1.0, words / median_words), 4) if median_words else 1.0,
         "key_facts": round(sum(n for f, n in key.items() if f in mine) / sum(key.values()), 4)
         if key else 1.0,
     }

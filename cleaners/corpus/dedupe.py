@@ -32,37 +32,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from cleaners.config import setting
+from cleaners.config import DedupeConfig
 from cleaners.corpus.minhash import Signer, band_keys, exact_key, shingle_hashes, tokens
 from cleaners.record import Article
 
 UNDATED = "\uffff"  # sorts after every ISO date
-
-
-@dataclass(frozen=True)
-class DedupeConfig:
-    shingle_words: int = setting(
-        3, "bench/dedupe.py (20k articles): word 3-grams P 0.998 / R 1.000; 4-grams R 0.998 "
-        "and 5-grams R 0.995 (light edits and mojibake copies split off); 2-grams P 0.994 "
-        "(heavy rewrites merged). The five seeds share <= 0.05 of their 3-grams")
-    num_perm: int = setting(
-        64, "bench/dedupe.py: 128 permutations give the same P/R (0.999/1.000) as 64, the "
-        "duplicate/distinct gap being wide, at twice the signature time and memory")
-    bands: int = setting(
-        32, "32 bands of 2 rows put the LSH S-curve midpoint at Jaccard (1/32)^(1/2) = 0.18 and "
-        "find a J=0.3 pair with p=0.95: a 50% truncation with edits (J ~0.3) stays a "
-        "candidate; bench/dedupe.py recall 1.000")
-    rows: int = setting(2, "see bands")
-    min_containment: float = setting(
-        0.5, "3-gram survival: copies (<= 8% words edited or deleted, >= 50% kept) keep "
-        ">= ~0.75 containment, heavy rewrites (35-60% replaced) <= ~0.3, distinct reports "
-        "<= 0.05 (seeds); midway, it gives bench/dedupe.py P 0.998 / R 1.000")
-    min_size_ratio: float = setting(
-        0.3, "a copy keeps >= 30% of the original's n-grams: a shorter text inside a longer "
-        "one is a quotation or an excerpt, not a copy (bench truncations keep >= 50%)")
-    min_shingles: int = setting(
-        8, "below 8 word n-grams a near match is chance phrase overlap; exact copies still count")
-    seed: int = setting(1, "datasketch's default MinHash seed")
 
 
 @dataclass

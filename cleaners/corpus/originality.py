@@ -11,7 +11,7 @@ quotation marks are left out of both counts; an article made only of quotes scor
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import xxhash
@@ -45,9 +45,20 @@ def shingles(text: str, n: int = 5) -> Shingles:
     return Shingles(tuple(hashes), tuple(spans), tuple(quoted))
 
 
-def originality(text: str, mine: Shingles, earlier: Sequence[tuple[str, set[int]]],
+Source = Callable[[int], "str | None"]
+
+
+def first_holder(earlier: Sequence[tuple[str, set[int]]]) -> Source:
+    """A source lookup over (id, n-gram set) pairs given earliest first."""
+    def source(gram: int) -> str | None:
+        return next((art_id for art_id, grams in earlier if gram in grams), None)
+    return source
+
+
+def originality(text: str, mine: Shingles, source: Source,
                 min_passage: int = 2) -> tuple[float, list[dict]]:
-    """(score, reused passages) of an article against ``earlier`` (id, n-gram set) pairs.
+    """(score, reused passages) of an article; ``source(gram)`` names the earliest earlier
+    report that has the n-gram, or None.
 
     A reused passage is a run of consecutive unquoted n-grams found in one earlier report;
     runs shorter than ``min_passage`` n-grams are chance phrase matches and are ignored.
@@ -55,15 +66,11 @@ def originality(text: str, mine: Shingles, earlier: Sequence[tuple[str, set[int]
     own = [i for i, q in enumerate(mine.quoted) if not q]
     if not own:
         return 1.0, []
-    source_of = {i: _source(mine.hashes[i], earlier) for i in own}
+    source_of = {i: source(mine.hashes[i]) for i in own}
     passages = list(_runs(own, source_of, min_passage))
     reused = sum(end - start + 1 for start, end, _ in passages)
     score = round(1.0 - reused / len(own), 4)
     return score, [_passage(text, mine, start, end, src, len(own)) for start, end, src in passages]
-
-
-def _source(gram: int, earlier: Iterable[tuple[str, set[int]]]) -> str | None:
-    return next((art_id for art_id, grams in earlier if gram in grams), None)
 
 
 def _runs(own: list[int], source_of: dict[int, str | None], min_len: int):

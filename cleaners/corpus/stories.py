@@ -18,39 +18,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from cleaners.config import setting
+from cleaners.config import StoriesConfig
 from cleaners.corpus.stories_terms import term_counts, unit_tf
 from cleaners.record import Article
 
 DAY = 86400.0
-
-
-@dataclass(frozen=True)
-class StoriesConfig:
-    threshold: float = setting(
-        0.22, "full-text reports (>= long_words content words): each seed report of the "
-        "Moscow meeting is 0.27-0.36 from the rest of its story, a report of another meeting "
-        "of the same minister dated inside the window 0.18 (tests/test_stories.py); only "
-        "full-text evidence at hand, so a midpoint, not a tuned value")
-    short_threshold: float = setting(
-        0.02, "headlines (<= short_words content words): bench/stories.py --tune, best ARI on "
-        "the first half (by time) of the UCI headlines (0.833); the whole set is reported")
-    short_words: int = setting(
-        12, "a headline has 6-12 content words; two headlines of one event share 1-3 of them, "
-        "so their cosine with a story centroid is small")
-    long_words: int = setting(
-        80, "a news brief of 80+ content words shares much of its topic's vocabulary by "
-        "chance; between short and long the threshold moves with the log of the length")
-    window_days: float = setting(
-        3.0, "TDT practice: reports of one event follow it within days; a story is open to "
-        "articles dated up to 3 days outside its date range")
-    max_words: int = setting(
-        300, "news writing puts the event in the lead; later paragraphs are background "
-        "shared with other stories on the topic")
-    refine_passes: int = setting(
-        1, "bench/stories.py, first half of UCI: re-placing each report once the whole batch "
-        "is in raises ARI 0.814 -> 0.833; a second pass lowers it")
-    shared_terms: int = setting(5, "terms shown in signals['story'] to explain a match")
 
 
 @dataclass
