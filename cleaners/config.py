@@ -75,6 +75,12 @@ class LanguageConfig:
     min_chars: int = setting(
         40, "langdetect is unreliable on short strings; below 40 letters we say 'und'")
     seed: int = setting(0, "langdetect is random unless DetectorFactory.seed is set")
+    detector: str = setting(
+        "py3langid", "fundus bench: py3langid 257/258 pages right, langdetect 251 (it lacks "
+        "zu, xh and is); 'langdetect' selects the latter")
+    declared_fallback: bool = setting(
+        True, "fundus bench: the body's language beats <html lang> on every page where they "
+        "differ (Zulu pages declare 'en'); the declared one is used when the body is too short")
 
 
 @dataclass(frozen=True)
@@ -89,12 +95,6 @@ class MetadataConfig:
         True, "htmldate runs only on the ~5% of pages that declare no date (JSON-LD, meta)")
     date_extensive_search: bool = setting(
         True, "htmldate's default; measured on the fundus pages that declare no date")
-    language_detector: str = setting(
-        "py3langid", "fundus bench: py3langid 257/258 pages right, langdetect 251 (it lacks "
-        "zu, xh and is); 'langdetect' selects the latter")
-    declared_language_fallback: bool = setting(
-        True, "fundus bench: the body's language beats <html lang> on every page where they "
-        "differ (Zulu pages declare 'en'); the declared one is used when the body is too short")
 
 
 @dataclass(frozen=True)

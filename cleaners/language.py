@@ -62,11 +62,10 @@ def _langdetect(sample: str, seed: int) -> str:
     return lang.split("-")[0] if lang != "unknown" else "und"
 
 
-def choose_language(text: str, declared: str | None, config: LanguageConfig,
-                    detector: str = "py3langid", use_declared: bool = True) -> str:
-    """The body's language; the page's declared one when the body cannot tell."""
-    detected = detect_language(text, config, detector)
-    if detected == "und" and use_declared and declared:
+def choose_language(text: str, declared: str | None, config: LanguageConfig) -> str:
+    """The text's language; the page's declared one when the text cannot tell."""
+    detected = detect_language(text, config, config.detector)
+    if detected == "und" and config.declared_fallback and declared:
         return declared
     return detected
 

@@ -58,9 +58,7 @@ def _run_steps(raw: RawDoc, art: Article, config: Config) -> None:
             art.format, meta.date = "text-dump", dump_date
     text, changes = fix_encoding(text)
     art.changes += changes
-    language = choose_language(text, meta.language, config.language,
-                               config.metadata.language_detector,
-                               config.metadata.declared_language_fallback)
+    language = choose_language(text, meta.language, config.language)
     text, text_meta = _clean_text(text, art, raw.hints.get("title") or meta.title, language)
     art.body = normalize_whitespace(text)
     if not art.body:
