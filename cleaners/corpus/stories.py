@@ -85,7 +85,8 @@ class StoryIndex:
         self.df: Counter = Counter()
         self.stories: dict[str, Story] = {}
         self.postings: dict[str, set[str]] = {}
-        self._norms: dict[str, float] = {}
+        self._sq: dict[str, float] = {}  # squared IDF-weighted centroid norms, this batch's IDF
+        self._idf: dict[str, float] = {}
 
     # -- state ---------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -107,8 +108,12 @@ class StoryIndex:
 
     # -- weights -------------------------------------------------------------------------------
     def idf(self, term: str) -> float:
-        """Smoothed IDF as in scikit-learn: ln((1 + N) / (1 + df)) + 1."""
-        return math.log((1 + self.docs) / (1 + self.df.get(term, 0))) + 1.0
+        """Smoothed IDF as in scikit-learn: ln((1 + N) / (1 + df)) + 1; cached per batch."""
+        value = self._idf.get(term)
+        if value is None:
+            value = math.log((1 + self.docs) / (1 + self.df.get(term, 0))) + 1.0
+            self._idf[term] = value
+        return value
 
     def weigh(self, vec: dict[str, float]) -> dict[str, float]:
         """A unit TF-IDF vector from unit term frequencies."""
@@ -117,12 +122,21 @@ class StoryIndex:
         return {t: x / norm for t, x in w.items()}
 
     def _norm(self, story: Story) -> float:
-        """Length of the story's IDF-weighted centroid; cached until the IDF or story changes."""
-        norm = self._norms.get(story.id)
-        if norm is None:
-            norm = math.sqrt(sum((v * self.idf(t)) ** 2 for t, v in story.centroid.items()))
-            self._norms[story.id] = norm = norm or 1.0
-        return norm
+        """Length of the story's IDF-weighted centroid. Computed in full once per batch (the
+        IDF changes between batches) and then kept up to date member by member."""
+        sq = self._sq.get(story.id)
+        if sq is None:
+            sq = self._sq[story.id] = sum((v * self.idf(t)) ** 2 for t, v in story.centroid.items())
+        return math.sqrt(sq) or 1.0
+
+    def _sq_after(self, story: Story, vec: dict[str, float], sign: float) -> float:
+        """The squared norm the story would have with ``vec`` added (+1) or removed (-1)."""
+        sq = self._norm(story) ** 2
+        for term, v in vec.items():
+            old = story.centroid.get(term, 0.0)
+            new = old + sign * v
+            sq += (new * new - old * old) * self.idf(term) ** 2
+        return max(sq, 0.0)
 
     # -- matching ------------------------------------------------------------------------------
     def best_match(self, vec: dict[str, float], when: float | None) -> tuple[Story | None, float]:
@@ -146,10 +160,9 @@ class StoryIndex:
                 best, best_sim = story, sim
         return best, best_sim
 
-    def shared_terms(self, vec: dict[str, float], story: Story) -> list[str]:
+    def shared_terms(self, vec: dict[str, float], centroid: dict[str, float]) -> list[str]:
         """The terms that contribute most to the match, for ``signals['story']``."""
-        contrib = {t: w * self.idf(t) * story.centroid[t] for t, w in vec.items()
-                   if t in story.centroid}
+        contrib = {t: w * self.idf(t) * centroid[t] for t, w in vec.items() if t in centroid}
         top = [t.removeprefix("n:") for t in sorted(contrib, key=lambda t: (-contrib[t], t))]
         return list(dict.fromkeys(top))[: self.config.shared_terms]
 
@@ -178,7 +191,8 @@ class StoryIndex:
         self.docs += len(usable)
         for c in counts:
             self.df.update(c.keys())
-        self._norms.clear()
+        self._sq.clear()
+        self._idf.clear()
         items = [_Item(a, unit_tf(c), timestamp(a.date), self.threshold(_words(c)))
                  for a, c in zip(usable, counts)]
         for item in items:
@@ -204,10 +218,10 @@ class StoryIndex:
             story = fallback
         if story is None:
             story = self.stories.setdefault("s-" + item.art.id, Story(id="s-" + item.art.id))
+        self._sq[story.id] = self._sq_after(story, item.tf, +1.0)
         story.add(item.tf, item.when)
         for term in item.tf:
             self.postings.setdefault(term, set()).add(story.id)
-        self._norms.pop(story.id, None)
         item.story = story
 
     def _move(self, item: _Item) -> None:
@@ -216,8 +230,8 @@ class StoryIndex:
         less. It returns to its own story when no other reaches the threshold."""
         own = item.story
         assert own is not None
+        self._sq[own.id] = self._sq_after(own, item.tf, -1.0)
         own.remove(item.tf)
-        self._norms.pop(own.id, None)
         self._place(item, own)
 
     def _finish(self, item: _Item, in_batch: dict[str, Article], changed: list[str]) -> None:
@@ -228,12 +242,13 @@ class StoryIndex:
         signal: dict[str, Any] = {"matched": None, "similarity": 0.0,
                                   "threshold": round(item.need, 4)}
         if story.count > 1:
-            others = Story(id=story.id, centroid=dict(story.centroid), count=story.count)
-            others.remove(item.tf)
+            # the story without this member, read off the centroid without copying it
+            others = {t: story.centroid.get(t, 0.0) - v for t, v in item.tf.items()}
+            others = {t: v for t, v in others.items() if v > 1e-9}
             vec = self.weigh(item.tf)
-            norm = math.sqrt(sum((v * self.idf(t)) ** 2 for t, v in others.centroid.items()))
+            norm = math.sqrt(self._sq_after(story, item.tf, -1.0)) or 1.0
             signal.update(matched=story.id,
-                          similarity=round(_dot(vec, others.centroid, self.idf) / (norm or 1), 4),
+                          similarity=round(_dot(vec, others, self.idf) / norm, 4),
                           shared_terms=self.shared_terms(vec, others))
         if item.when is None:
             signal["undated"] = True
