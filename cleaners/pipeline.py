@@ -62,7 +62,8 @@ def _run_steps(raw: RawDoc, art: Article, config: Config) -> None:
     text, text_meta = _clean_text(text, art, raw.hints.get("title") or meta.title, language)
     art.body = normalize_whitespace(text)
     if not art.body:
-        raise InputError("empty", "no text is left after cleaning")
+        raise InputError("not_article", "every line is site chrome (navigation, prompts, "
+                         "teasers): no article text")
     _merge(meta, text_meta, trust_byline=not raw.is_html)
     art.truncated = text_meta.truncated
     _metadata(art, raw, meta, language)

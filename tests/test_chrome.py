@@ -139,8 +139,19 @@ def test_kept_paragraphs_keep_their_words(parts: list[str], artifacts: list) -> 
     source = "\n\n".join(f(p) for p, f in zip(parts, artifacts))
     rec = clean(source)
     if rec["status"] != "ok":
-        assert rec["error"]["kind"] == "empty"
+        assert rec["error"]["kind"] == "not_article"
         return
     original = alnum(source)
     for paragraph in rec["body"].split("\n\n"):
         assert alnum(paragraph) in original, paragraph
+
+
+def test_a_headline_only_record_keeps_its_headline() -> None:
+    rec = process(RawDoc(id="h", source="h", format="jsonl", content="Fed official says weak data caused by weather",
+                         hints={"title": "Fed official says weak data caused by weather"}), Config()).to_dict()
+    assert rec["status"] == "ok" and rec["body"] == "Fed official says weak data caused by weather"
+
+
+def test_text_that_is_all_chrome_is_not_an_article() -> None:
+    rec = clean("Leave a Reply\n\nScroll to Top\n\nShare this article")
+    assert (rec["status"], rec["error"]["kind"]) == ("skipped", "not_article")

@@ -65,6 +65,9 @@ def strip_chrome(text: str, stops: frozenset[str], title: str | None = None
             line.drop = classify(line, meta.title, after_body=i > first_body)
         line.tail_marker = i > first_body and _is_tail_marker(line.text)
     cut_tail(lines, stops)
+    if all(ln.drop for ln in lines):  # a headline-only record: its title is its text
+        for ln in lines:
+            ln.drop = None if ln.drop == "title" else ln.drop
     meta.date = head_date(lines, first_body)
     meta.truncated = judge_truncation(lines)
     changes = [Change("chrome", f"drop_{ln.drop}", ln.text) for ln in lines if ln.drop]
