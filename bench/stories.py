@@ -6,8 +6,9 @@ date) in batches in input order, clusters the same headlines with the README's b
 1-2-gram TF-IDF, sublinear, English stop words, average link at cosine distance 0.98), scores
 both with the shared scorer and prints the figures side by side.
 
-``--tune`` sweeps the similarity threshold on the first half of the headlines by time (ids
-1-3183) against the gold of that half only, which is how the default was chosen; the figures
+``--tune`` sweeps the similarity threshold, then the merge threshold of new stories (2.0 = no
+merging), on the first half of the headlines by time (ids 1-3183) against the gold of that half
+only, which is how the defaults were chosen; the figures
 printed otherwise are on the whole set.
 
 Exit status 1 when StoryIndex's ARI on the whole set is below 0.75.
@@ -47,7 +48,8 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def run_index(rows: list[dict[str, Any]], batch: int, threshold: float | None) -> dict[str, str]:
+def run_index(rows: list[dict[str, Any]], batch: int, threshold: float | None,
+              merge: float | None = None) -> dict[str, str]:
     """Record id -> story id from StoryIndex, fed in input order in batches of ``batch``."""
     from cleaners.config import StoriesConfig
     from cleaners.corpus.stories import StoryIndex
@@ -56,6 +58,8 @@ def run_index(rows: list[dict[str, Any]], batch: int, threshold: float | None) -
     config = StoriesConfig()
     if threshold is not None:
         config = dataclasses.replace(config, short_threshold=threshold)
+    if merge is not None:
+        config = dataclasses.replace(config, merge_threshold=merge)
     index = StoryIndex(config)
     arts = [Article(id=str(r["id"]), source="uci", format="jsonl", title=r.get("title"),
                     body=r["text"], date=r.get("date"), site=r.get("site"), url=r.get("url"))
@@ -100,6 +104,10 @@ def tune(rows: list[dict[str, Any]], gold: dict[str, str], scorer: ModuleType,
     for threshold in (0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1):
         result = score(scorer, half_gold, run_index(half, batch, threshold))
         print(f"first half, threshold {threshold:.2f}: ARI {result['ari']:.4f} "
+              f"B3 F1 {result['bcubed_f1']:.4f} stories {result['stories']['predicted']}")
+    for merge in (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 2.0):
+        result = score(scorer, half_gold, run_index(half, batch, None, merge))
+        print(f"first half, merge threshold {merge:.2f}: ARI {result['ari']:.4f} "
               f"B3 F1 {result['bcubed_f1']:.4f} stories {result['stories']['predicted']}")
 
 

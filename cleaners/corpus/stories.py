@@ -4,8 +4,10 @@ Single-pass clustering with a time window, the Topic Detection and Tracking reci
 al. 1998; Yang et al. 1998): each article's terms (:mod:`stories_terms`: content words, word
 pairs, names, numbers) are weighted by TF-IDF and compared by cosine with the centroid of each
 story that is open at the article's date; it joins the most similar story above a threshold,
-or starts a new one. The IDF is incremental (document frequencies of everything seen so far,
-this batch included), so scheduled runs can add batches over days.
+or starts a new one. Once the batch is in, each story it started is merged into the open story
+whose centroid is most alike, above ``merge_threshold``. The IDF is incremental (document
+frequencies of everything seen so far, this batch included), so scheduled runs can add batches
+over days.
 
 All state is plain data in :class:`StoryIndex` (:meth:`StoryIndex.to_dict` /
 :meth:`StoryIndex.from_dict`), so it can be stored between runs. Same input, same stories.
@@ -195,11 +197,13 @@ class StoryIndex:
         self._idf.clear()
         items = [_Item(a, unit_tf(c), timestamp(a.date), self.threshold(_words(c)))
                  for a, c in zip(usable, counts)]
+        before = set(self.stories)
         for item in items:
             self._place(item, None)
         for _ in range(self.config.refine_passes):
             for item in items:
                 self._move(item)
+        self._merge_new([sid for sid in self.stories if sid not in before], items)
         for sid in [sid for sid, st in self.stories.items() if st.count == 0]:
             del self.stories[sid]
         in_batch = {a.id: a for a in usable}
@@ -233,6 +237,61 @@ class StoryIndex:
         self._sq[own.id] = self._sq_after(own, item.tf, -1.0)
         own.remove(item.tf)
         self._place(item, own)
+
+    def centroid_similarity(self, one: Story, two: Story) -> float:
+        """Cosine of two stories' IDF-weighted centroids."""
+        small, big = (one, two) if len(one.centroid) <= len(two.centroid) else (two, one)
+        dot = sum(v * big.centroid.get(t, 0.0) * self.idf(t) ** 2
+                  for t, v in small.centroid.items())
+        return dot / (self._norm(one) * self._norm(two))
+
+    def _merge_new(self, new: list[str], items: list[_Item]) -> None:
+        """Merge each story started in this batch into the most similar open story when
+        their centroids are at least ``merge_threshold`` alike. Reports of one event that
+        arrive together can each start a story before any of them has joined; only stories
+        whose ids are not written yet (this batch's) are merged away."""
+        limit = self.config.merge_threshold
+        if limit <= 0 or limit > 1:
+            return
+        window = self.config.window_days * DAY
+        into: dict[str, Story] = {}
+        for sid in new:
+            story = self.stories[sid]
+            if story.count == 0:
+                continue
+            cands: set[str] = set()
+            for term in story.centroid:
+                cands.update(self.postings.get(term, ()))
+            best, best_sim = None, 0.0
+            for cid in sorted(cands):
+                other = self.stories.get(cid)
+                if other is None or other is story or other.count == 0:
+                    continue
+                if not (story.start is None or other.open_at(story.start, window)
+                        or other.open_at(story.end, window)):
+                    continue
+                sim = self.centroid_similarity(story, other)
+                if sim >= limit and sim > best_sim:  # ties: the first in id order
+                    best, best_sim = other, sim
+            if best is None:
+                continue
+            sq = self._norm(best) ** 2
+            for term, v in story.centroid.items():
+                old = best.centroid.get(term, 0.0)
+                sq += ((old + v) ** 2 - old * old) * self.idf(term) ** 2
+                best.centroid[term] = old + v
+                self.postings.setdefault(term, set()).add(best.id)
+            self._sq[best.id] = max(sq, 0.0)
+            best.count += story.count
+            for when in (story.start, story.end):
+                if when is not None:
+                    best.start = when if best.start is None else min(best.start, when)
+                    best.end = when if best.end is None else max(best.end, when)
+            story.centroid, story.count = {}, 0
+            into[sid] = best
+        for item in items:
+            while item.story is not None and item.story.id in into:
+                item.story = into[item.story.id]
 
     def _finish(self, item: _Item, in_batch: dict[str, Article], changed: list[str]) -> None:
         """Record the story, the explanation (similarity to the *other* members) and the

@@ -85,7 +85,8 @@ def _names(tokens: list[str]) -> list[str]:
 
 def _sentence_terms(sentence: str, counts: Counter) -> None:
     tokens = _TOKEN.findall(sentence)
-    words = [w for w in (fold(t) for t in tokens) if len(w) > 1 and w not in STOP_WORDS]
+    words = [w for t, w in ((t, fold(t)) for t in tokens)
+             if len(w) > 1 and w not in STOP_WORDS and t.lower() not in STOP_WORDS]
     counts.update(words)
     counts.update(f"{a} {b}" for a, b in zip(words, words[1:]))
     counts.update(_names(tokens))
