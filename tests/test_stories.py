@@ -132,3 +132,18 @@ def test_deterministic(seeds: list[Article]) -> None:
     StoryIndex().add_batch(two)
     assert [(a.story, a.first_report, a.signals) for a in one] == \
         [(a.story, a.first_report, a.signals) for a in two]
+
+
+def test_stories_started_in_one_batch_merge_when_their_centroids_agree(seeds: list[Article]) -> None:
+    """With a join threshold no single report reaches, each seed starts its own story; the
+    merge step then joins the batch's new stories whose centroids agree."""
+    strict = dict(threshold=0.99, short_threshold=0.99)
+    apart = StoryIndex(StoriesConfig(**strict, merge_threshold=2.0))
+    arts = fresh(seeds)
+    apart.add_batch(arts)
+    assert len({a.story for a in arts}) == 5
+    merged = StoryIndex(StoriesConfig(**strict, merge_threshold=0.15))
+    arts = fresh(seeds)
+    merged.add_batch(arts)
+    assert len({a.story for a in arts}) < 5
+    assert sum(a.first_report for a in arts) == len({a.story for a in arts})
