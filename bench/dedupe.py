@@ -43,6 +43,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"  # the shared data sits beside the clone
 sys.path.insert(0, str(ROOT))
 
 from cleaners.config import DedupeConfig  # noqa: E402
@@ -50,8 +51,8 @@ from cleaners.corpus.dedupe import DedupeIndex  # noqa: E402
 from cleaners.corpus.minhash import shingle_hashes, tokens  # noqa: E402
 from cleaners.record import Article  # noqa: E402
 
-FUNDUS = Path("/work/shared/bench/metadata/fundus/gold.jsonl")
-SCRAPINGHUB = Path("/work/shared/bench/extraction/scrapinghub/ground-truth.json")
+FUNDUS = SHARED / "bench/metadata/fundus/gold.jsonl"
+SCRAPINGHUB = SHARED / "bench/extraction/scrapinghub/ground-truth.json"
 SEEDS = ROOT / "seeds"
 SENTENCE = re.compile(r"(?<=[.!?。！？])\s+")
 CHROME = ["Advertisement", "Share this article", "Share on Facebook", "Share on X",

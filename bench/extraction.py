@@ -3,8 +3,8 @@
 
 Runs ``cleaners.pipeline.process`` (with ``Config()``) and ``trafilatura.extract(html)``
 (library defaults) side by side over the ScrapingHub article-extraction benchmark
-(``/work/shared/bench/extraction/scrapinghub``: 181 gzipped pages and ground-truth.json),
-scores both with the shared scorer (``/work/shared/tools/score_extraction.py``, imported,
+(``../shared/bench/extraction/scrapinghub``: 181 gzipped pages and ground-truth.json),
+scores both with the shared scorer (``../shared/tools/score_extraction.py``, imported,
 so the metric is exactly the benchmark's) and times both with the HTML already in memory,
 in one process; docs/s is the median over ``--runs`` passes.
 
@@ -29,6 +29,7 @@ from pathlib import Path
 from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"  # the shared data sits beside the clone
 sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
@@ -39,8 +40,8 @@ from cleaners.pipeline import process  # noqa: E402
 from cleaners.read.rawdoc import RawDoc  # noqa: E402
 from cleaners.record import InputError  # noqa: E402
 
-BENCH = Path("/work/shared/bench/extraction/scrapinghub")
-SCORER = Path("/work/shared/tools/score_extraction.py")
+BENCH = SHARED / "bench/extraction/scrapinghub"
+SCORER = SHARED / "tools/score_extraction.py"
 
 
 @dataclass

@@ -23,10 +23,11 @@ from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"  # the shared data sits beside the clone
 sys.path.insert(0, str(ROOT))
 
-DEFAULT_DATA = Path("/work/shared/bench/metadata/fundus")
-SCORER = Path("/work/shared/tools/score_metadata.py")
+DEFAULT_DATA = SHARED / "bench/metadata/fundus"
+SCORER = SHARED / "tools/score_metadata.py"
 FLOORS = {"title_acc": 0.85, "authors_f1": 0.90, "date_acc": 0.98, "language_acc": 0.97,
           "body_f1": 0.955}
 SHOWN = ("title_acc", "title_f1", "authors_p", "authors_r", "authors_f1", "authors_exact",

@@ -56,6 +56,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"  # the shared data sits beside the clone
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
@@ -64,8 +65,8 @@ from sklearn.metrics import roc_auc_score  # noqa: E402
 
 from cleaners.corpus.originality import WORD, first_holder, originality, shingles  # noqa: E402
 
-FUNDUS = Path("/work/shared/bench/metadata/fundus/gold.jsonl")
-SCRAPINGHUB = Path("/work/shared/bench/extraction/scrapinghub/ground-truth.json")
+FUNDUS = SHARED / "bench/metadata/fundus/gold.jsonl"
+SCRAPINGHUB = SHARED / "bench/extraction/scrapinghub/ground-truth.json"
 SEEDS = ROOT / "seeds"
 SENTENCE = re.compile(r"(?<=[.!?。！？])\s+")
 QUOTE_CHARS = re.compile(r"[\"\u201c\u201d\u201e\u00ab\u00bb]")

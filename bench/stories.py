@@ -1,6 +1,6 @@
 """Story benchmark: StoryIndex against a TF-IDF average-link baseline on the UCI headlines.
 
-Feeds the 6,366 headlines of ``/work/shared/bench/stories/uci`` to
+Feeds the 6,366 headlines of ``../shared/bench/stories/uci`` to
 :class:`cleaners.corpus.stories.StoryIndex` as Articles (body = title = headline, with the
 date) in batches in input order, clusters the same headlines with the README's baseline (word
 1-2-gram TF-IDF, sublinear, English stop words, average link at cosine distance 0.98), scores
@@ -28,10 +28,11 @@ from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"  # the shared data sits beside the clone
 sys.path.insert(0, str(ROOT))
 
-DEFAULT_DATA = Path("/work/shared/bench/stories/uci")
-SCORER = Path("/work/shared/tools/score_stories.py")
+DEFAULT_DATA = SHARED / "bench/stories/uci"
+SCORER = SHARED / "tools/score_stories.py"
 MIN_ARI = 0.75
 SHOWN = ("ari", "pair_p", "pair_r", "pair_f1", "bcubed_p", "bcubed_r", "bcubed_f1")
 

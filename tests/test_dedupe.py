@@ -13,8 +13,9 @@ from cleaners.corpus.dedupe import DedupeIndex
 from cleaners.corpus.minhash import Signer, shingle_hashes, tokens
 from cleaners.record import Article
 
-ROOT = Path(__file__).resolve().parent.parent
-FUNDUS = Path("/work/shared/bench/metadata/fundus/gold.jsonl")
+from tests.conftest import ROOT, SHARED
+
+FUNDUS = SHARED / "bench/metadata/fundus/gold.jsonl"
 
 
 def seed_texts() -> list[str]:
