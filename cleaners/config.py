@@ -173,7 +173,8 @@ class StoriesConfig:
 @dataclass(frozen=True)
 class RunConfig:
     batch_size: int = setting(
-        256, "a batch amortises process hand-off (~1 ms) over ~40 ms of work per article")
+        500, "stories are refined per batch: UCI headlines through the CLI give ARI 0.748 in "
+        "batches of 500, 0.727 in batches of 256; issue #6 asks for 500-2,000 per task")
     jobs: int = setting(1, "one process; --jobs N for more")
 
 
