@@ -27,7 +27,6 @@ speed < 2,000 articles/s or the peak RSS > 1 GB.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import re
@@ -43,18 +42,14 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"  # the shared data sits beside the clone
 sys.path.insert(0, str(ROOT))
 
 from cleaners.config import DedupeConfig  # noqa: E402
 from cleaners.corpus.dedupe import DedupeIndex  # noqa: E402
 from cleaners.corpus.minhash import shingle_hashes, tokens  # noqa: E402
 from cleaners.record import Article  # noqa: E402
+from corpora import SENTENCE, drop_near_copies, real_articles  # noqa: E402
 
-FUNDUS = SHARED / "bench/metadata/fundus/gold.jsonl"
-SCRAPINGHUB = SHARED / "bench/extraction/scrapinghub/ground-truth.json"
-SEEDS = ROOT / "seeds"
-SENTENCE = re.compile(r"(?<=[.!?。！？])\s+")
 CHROME = ["Advertisement", "Share this article", "Share on Facebook", "Share on X",
           "Subscribe to our newsletter", "Read more:", "Sign up for our daily briefing",
           "Follow us on Instagram", "Listen to this article", "Most read",
@@ -67,28 +62,11 @@ COPY_KINDS = ["exact", "edit", "delete", "drop", "truncate", "chrome", "retitle"
 
 
 def real_bases() -> list[tuple[str, str, str]]:
-    """(text, language, origin) of every real article with >= 60 words."""
-    out = []
-    for line in FUNDUS.read_text().splitlines():
-        row = json.loads(line)
-        out.append(("\n\n".join(row["body_paragraphs"]), row.get("language") or "?", "fundus"))
-    for row in json.loads(SCRAPINGHUB.read_text()).values():
-        out.append((row["articleBody"], "en", "scrapinghub"))
-    for path in sorted(SEEDS.glob("*.txt")):
-        text = re.sub(r"^\s*date \d{4}-\d\d-\d\d\s*", "", path.read_text())
-        out.append((text, "en", "seed"))
-    return distinct([b for b in out if len(b[0].split()) >= 60])
-
-
-def distinct(bases: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-    """Drop a base sharing >= 20% of its word 3-grams with an earlier one (the Fundus set
-    holds two versions of some articles): the ground truth must not call copies distinct."""
-    kept: list[tuple[tuple[str, str, str], set[int]]] = []
-    for base in bases:
-        grams = set(shingle_hashes(tokens(base[0]), 3).tolist())
-        if all(len(grams & g) < 0.2 * min(len(grams), len(g)) for _, g in kept):
-            kept.append((base, grams))
-    return [b for b, _ in kept]
+    """(text, language, origin) of every real article with >= 60 words, near-copies dropped
+    (the ground truth must not call copies distinct)."""
+    rows = [r for r in real_articles(seeds=True) if len(r["text"].split()) >= 60]
+    rows = drop_near_copies(rows, lambda text: set(shingle_hashes(tokens(text), 3).tolist()))
+    return [(r["text"], r["lang"], r["origin"]) for r in rows]
 
 
 def sentence_pools(bases: list[tuple[str, str, str]]) -> dict[str, list[str]]:

@@ -44,7 +44,6 @@ core. Exit 1 when the overall AUC < 0.95.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import re
@@ -56,7 +55,6 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"  # the shared data sits beside the clone
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
@@ -64,11 +62,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 from sklearn.metrics import roc_auc_score  # noqa: E402
 
 from cleaners.corpus.originality import WORD, first_holder, originality, shingles  # noqa: E402
+from corpora import SEEDS, SENTENCE, drop_near_copies, real_articles  # noqa: E402
 
-FUNDUS = SHARED / "bench/metadata/fundus/gold.jsonl"
-SCRAPINGHUB = SHARED / "bench/extraction/scrapinghub/ground-truth.json"
-SEEDS = ROOT / "seeds"
-SENTENCE = re.compile(r"(?<=[.!?。！？])\s+")
 QUOTE_CHARS = re.compile(r"[\"\u201c\u201d\u201e\u00ab\u00bb]")
 DERIVED = ["copy", "embed", "light", "heavy"]
 NON_DERIVED = ["unrelated", "same_topic", "shared_quote", "same_event"]
@@ -78,27 +73,11 @@ TARGET_AUC = 0.95
 
 def load_articles() -> list[dict]:
     """Real articles (id, text, lang, publisher) with >= MIN_WORDS words, near-copies dropped."""
-    rows = []
-    for line in FUNDUS.read_text().splitlines():
-        row = json.loads(line)
-        paras = [p.strip() for p in row["body_paragraphs"] if p.strip()]
-        rows.append({"id": row["id"], "text": "\n\n".join(paras), "lang": row.get("language") or "?",
-                     "publisher": row.get("publisher") or "?"})
-    for key, row in json.loads(SCRAPINGHUB.read_text()).items():
-        paras = [p.strip() for p in row["articleBody"].split("\n") if p.strip()]
-        rows.append({"id": f"sh-{key[:10]}", "text": "\n\n".join(paras), "lang": "en",
-                     "publisher": re.sub(r"^https?://(www\.)?([^/]+).*", r"\2", row.get("url", ""))})
-    kept: list[dict] = []
+    rows = [r for r in real_articles() if len(WORD.findall(r["text"])) >= MIN_WORDS]
+    rows = drop_near_copies(rows, lambda text: shingles(text).own())
     for row in rows:
-        if len(WORD.findall(row["text"])) < MIN_WORDS:
-            continue
-        grams = shingles(row["text"]).own()
-        if not grams or any(len(grams & k["grams"]) >= 0.2 * min(len(grams), len(k["grams"]))
-                            for k in kept):
-            continue
-        row["grams"] = grams
-        kept.append(row)
-    return kept
+        row["grams"] = shingles(row["text"]).own()
+    return rows
 
 
 def paragraphs(text: str) -> list[str]:

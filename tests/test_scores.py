@@ -1,8 +1,6 @@
 """Originality and completeness on real text: the seeds and copies made from them."""
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
 import pytest
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from cleaners.record import Change
 from cleaners.text import lines as L
-from cleaners.text.lexicon import match_line, strip_bullet
+from cleaners.text.lexicon import Entry, match_line, strip_bullet
 
 TAIL_CHROME_SHARE = 0.75  # share of chrome-like lines after a tail marker for a cut
 
@@ -61,9 +61,10 @@ def strip_chrome(text: str, stops: frozenset[str], title: str | None = None
     read_header(lines[:first_body], meta)
     meta.title = title or find_title(lines, first_body)
     for i, line in enumerate(lines):
+        entry = match_line(line.text)  # once per line: the lexicon is the costliest signal
         if line.drop is None:
-            line.drop = classify(line, meta.title, after_body=i > first_body)
-        line.tail_marker = i > first_body and _is_tail_marker(line.text)
+            line.drop = classify(line, entry, meta.title, after_body=i > first_body)
+        line.tail_marker = i > first_body and entry is not None and entry.tail
     cut_tail(lines, stops)
     if all(ln.drop for ln in lines):  # a headline-only record: its title is its text
         for ln in lines:
@@ -119,12 +120,13 @@ def head_date(lines: list[Line], first_body: int, reach: int = 3) -> str | None:
     return None
 
 
-def classify(line: Line, title: str | None, after_body: bool) -> str | None:
+def classify(line: Line, entry: Entry | None, title: str | None,
+             after_body: bool) -> str | None:
+    """Why a line is chrome (``entry``: its lexicon match, if any), or None to keep it."""
     text = strip_bullet(line.text)
     if title and (text == title or (not after_body and title.startswith(text)
                                     and len(L.words(text)) >= 4)):
         return "title"
-    entry = match_line(line.text)
     if entry is not None:
         return entry.cls
     if L.is_timestamp(line.text):
@@ -134,11 +136,6 @@ def classify(line: Line, title: str | None, after_body: bool) -> str | None:
     if L.byline_names(line.text):
         return "byline"
     return None
-
-
-def _is_tail_marker(text: str) -> bool:
-    entry = match_line(text)
-    return entry is not None and entry.tail
 
 
 def chrome_like(line: Line, stops: frozenset[str]) -> bool:
