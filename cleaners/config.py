@@ -179,6 +179,46 @@ class RunConfig:
 
 
 @dataclass(frozen=True)
+class StoreConfig:
+    path: str = setting(
+        "", "issue #5: the embedded SQLite index; empty means OUT/index.sqlite, fresh per CLI "
+        "run; a path shared by runs makes each run see everything indexed before")
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    timeout: float = setting(20.0, "seconds per request, connect + read; news pages answer in "
+                             "well under 5 s, slow ones are not worth a stalled batch")
+    max_bytes: int = setting(5_000_000, "a news page's HTML is 50 KB-2 MB; 5 MB caps a hostile "
+                             "or mistaken response")
+    max_redirects: int = setting(5, "requests' default is 30; real article links redirect 1-3 times")
+    retries: int = setting(2, "transient errors (timeouts, 429, 5xx) are retried twice with backoff")
+    per_host_delay: float = setting(1.0, "seconds between requests to one host (polite crawling; "
+                                    "trafilatura's spider sleeps 5 s, robots.txt crawl-delay 1-10 s)")
+    allow_private: bool = setting(False, "issue #8: no private, loopback or link-local addresses "
+                                  "unless allowed (SSRF)")
+    allow_hosts: tuple = setting((), "hosts or IPs allowed even when private (tests: 127.0.0.1)")
+    user_agent: str = setting("newsclean/0.1 (+https://github.com/newsclean/newsclean)",
+                              "a crawler names itself")
+
+
+@dataclass(frozen=True)
+class SourcesConfig:
+    inbox: str = setting("", "a directory of new input files (any kind the readers take)")
+    feeds: tuple = setting((), "RSS/Atom feed URLs whose article pages are fetched")
+    max_items: int = setting(2000, "new feed items fetched per run at most; the rest wait for "
+                             "the next run")
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    cron: str = setting("", "a cron line for the deployment; empty means use interval")
+    interval: int = setting(3600, "seconds between scheduled runs when no cron is given")
+    reports: str = setting("reports", "each flow run writes into REPORTS/<run name>/")
+    deployment: str = setting("newsclean-ingest", "the deployment's name in the Prefect UI")
+
+
+@dataclass(frozen=True)
 class Config:
     read: ReadConfig = field(default_factory=ReadConfig)
     extract: ExtractConfig = field(default_factory=ExtractConfig)
@@ -188,6 +228,10 @@ class Config:
     stories: StoriesConfig = field(default_factory=StoriesConfig)
     run: RunConfig = field(default_factory=RunConfig)
     metadata: MetadataConfig = field(default_factory=MetadataConfig)
+    store: StoreConfig = field(default_factory=StoreConfig)
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    sources: SourcesConfig = field(default_factory=SourcesConfig)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
 
     def with_overrides(self, data: dict[str, dict[str, Any]]) -> "Config":
         """Return a copy with ``{section: {key: value}}`` applied; unknown keys are errors."""
@@ -197,15 +241,19 @@ class Config:
             if not is_dataclass(current):
                 raise ValueError(f"unknown config section [{section}]")
             known = {f.name: f for f in fields(current)}
+            checked = {}
             for key, value in values.items():
                 if key not in known:
                     raise ValueError(f"unknown config key {section}.{key}")
                 expected = type(getattr(current, key))
                 if expected is float and isinstance(value, int):
                     value = float(value)
+                if expected is tuple and isinstance(value, list):
+                    value = tuple(value)
                 if not isinstance(value, expected):
                     raise ValueError(f"{section}.{key} must be {expected.__name__}, got {value!r}")
-            updated = replace(updated, **{section: replace(current, **values)})
+                checked[key] = value
+            updated = replace(updated, **{section: replace(current, **checked)})
         return updated
 
 

@@ -58,5 +58,36 @@ def clean(
         print_summary(Console(), summary)
 
 
+@app.command()
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="A run's output directory (holds articles.jsonl)")],
+) -> None:
+    """Rebuild RUN_DIR's HTML report (report.html) and summary (summary.md) from its JSONL."""
+    from rich.console import Console
+
+    from cleaners.report import write_report
+
+    console = Console(stderr=True)
+    if not (run_dir / "articles.jsonl").is_file():
+        console.print(f"[red]error:[/] no articles.jsonl in {run_dir}")
+        raise typer.Exit(2)
+    for path in write_report(run_dir):
+        console.print(f"wrote {path}")
+
+
+@app.command()
+def serve(
+    config_file: Annotated[Optional[Path], typer.Option("--config", help="TOML: sources, "
+                                                        "schedule, store")] = None,
+    dask_address: Annotated[Optional[str], typer.Option(
+        "--dask-address", help="tcp://HOST:PORT of a Dask scheduler, or 'local' for a local "
+        "cluster")] = None,
+) -> None:
+    """Serve the scheduled ingestion deployment (the only command that imports Prefect)."""
+    from newsclean.serve import serve_deployments
+
+    serve_deployments(config_file, dask_address)
+
+
 def entry() -> None:  # pragma: no cover - console script shim
     sys.exit(app())
