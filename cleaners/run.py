@@ -1,15 +1,24 @@
-"""A whole run: stream inputs in batches through the per-article path, write the records.
+"""A whole run: stream inputs in batches through the per-article path, index and score each
+batch against the store, write the records.
 
 Batches go to worker processes when ``jobs > 1``; output order is input order either way.
-No orchestration framework here: the CLI and the Prefect flows both call these functions.
+Each finished batch is written to its own file (atomically) and then committed to the store
+with the batch's index changes in one transaction, so a killed run resumes after its last
+finished batch and nothing is indexed twice. ``articles.jsonl`` is assembled at the end,
+with the fields that later batches can still change (``first_report``, ``duplicate_of``)
+read off the final index. No orchestration framework here: the CLI and the Prefect flows
+both call these functions.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import TypeVar
@@ -18,10 +27,13 @@ from cleaners.config import Config
 from cleaners.corpus.stage import CorpusStage
 from cleaners.pipeline import process_batch
 from cleaners.read import RawDoc, iter_inputs
+from cleaners.read.files import walk
 from cleaners.record import Article
-from cleaners.write import AtomicJsonl
+from cleaners.store import Store
+from cleaners.write import AtomicJsonl, OutputError, write_batch
 
 T = TypeVar("T")
+WORK = ".newsclean"  # under the output: the default store and the batches of unfinished runs
 
 
 @dataclass
@@ -31,12 +43,13 @@ class RunSummary:
     by_status: Counter = field(default_factory=Counter)
     errors: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    resumed_batches: int = 0
 
-    def add(self, art: Article) -> None:
+    def add(self, record: dict) -> None:
         self.total += 1
-        self.by_status[art.status] += 1
-        if art.error is not None:
-            self.errors[art.error.kind] += 1
+        self.by_status[record["status"]] += 1
+        if record.get("error"):
+            self.errors[record["error"]["kind"]] += 1
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -62,21 +75,88 @@ def processed(raws: Iterable[RawDoc], config: Config, jobs: int) -> Iterator[lis
             yield future.result()
 
 
+def run_key(paths: Iterable[str | Path], config: Config) -> str:
+    """Names a run by its inputs (paths, sizes, modification times) and settings, so that
+    running the same command again after a crash resumes it."""
+    digest = hashlib.sha1(json.dumps(asdict(config), sort_keys=True, default=str).encode())
+    for path in walk(paths):
+        try:
+            st = path.stat()
+            digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        except OSError:
+            digest.update(f"{path}\0missing\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def open_store(out_dir: Path, config: Config, key: str) -> Store:
+    """The configured store, or OUT/.newsclean/index.sqlite. The default one belongs to the
+    output: it starts fresh unless it holds an unfinished run of the same inputs (a resume).
+    (Hidden, so that an output directory inside the inputs is never read as input.)"""
+    if config.store.path:
+        return Store(config.store.path)
+    path = out_dir / WORK / "index.sqlite"
+    if path.exists():
+        with Store(path) as old:
+            resumable = bool(old.finished_batches(key))
+        if not resumable:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return Store(path)
+
+
 def run(paths: Iterable[str | Path], out_dir: Path, config: Config, jobs: int = 1,
         on_batch: Callable[[list[Article]], None] | None = None) -> RunSummary:
     """Clean every input under ``paths`` into ``out_dir/articles.jsonl``."""
     start = time.perf_counter()
-    summary = RunSummary(out=Path(out_dir) / "articles.jsonl")
-    corpus = CorpusStage(config.dedupe, config.stories)
-    with AtomicJsonl(summary.out) as out:
-        for batch in processed(iter_inputs(paths, config.read), config, jobs):
+    paths, out_dir = list(paths), Path(out_dir)
+    summary = RunSummary(out=out_dir / "articles.jsonl")
+    key = run_key(paths, config)
+    parts = out_dir / WORK / "batches" / key
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {out_dir}: {exc.strerror or exc}") from None
+    with open_store(out_dir, config, key) as store:
+        corpus = CorpusStage(config.dedupe, config.stories, store)
+        done = store.finished_batches(key)
+        summary.resumed_batches = len(done)
+        skip = sum(done.values())
+        raws = islice(iter_inputs(paths, config.read), skip, None)
+        for n, batch in enumerate(processed(raws, config, jobs), start=len(done)):
             corpus.add_batch(batch)
-            for art in batch:
-                summary.add(art)
-                out.write(art.to_dict())
+            write_batch(parts / f"{n:06d}.jsonl", [a.to_dict() for a in batch])
+            corpus.commit(key, n, len(batch))
             if on_batch is not None:
                 on_batch(batch)
-        if corpus.needs_amending():
-            out.amend(corpus.amend)
+        written = assemble([parts / f"{n:06d}.jsonl" for n in sorted(store.finished_batches(key))],
+                           summary, corpus)
+        write_corrections(out_dir / "corrections.jsonl", corpus.corrections(written))
+        store.forget_run(key)
+    shutil.rmtree(parts, ignore_errors=True)
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def assemble(parts: list[Path], summary: RunSummary, corpus: CorpusStage) -> set[str]:
+    """Join the batch files into ``articles.jsonl`` with the final first_report and
+    duplicate_of of each record; returns the ids written."""
+    written: set[str] = set()
+    with AtomicJsonl(summary.out) as out:
+        for part in parts:
+            with open(part, encoding="utf-8") as fh:
+                for line in fh:
+                    record = json.loads(line)
+                    corpus.amend(record)
+                    summary.add(record)
+                    out.write(record)
+                    written.add(record["id"])
+    return written
+
+
+def write_corrections(path: Path, fixes: list[dict]) -> None:
+    """What this run changed in records of earlier runs sharing the store (a new
+    earlier-dated report or copy); absent when nothing changed."""
+    if not fixes:
+        path.unlink(missing_ok=True)
+        return
+    write_batch(path, fixes)

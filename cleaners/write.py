@@ -72,3 +72,10 @@ class AtomicJsonl:
         finally:
             if os.path.exists(self._tmp):
                 os.unlink(self._tmp)
+
+
+def write_batch(path: Path, records: list[dict[str, Any]]) -> None:
+    """One batch's records as a file of its own, complete or absent."""
+    with AtomicJsonl(path) as out:
+        for record in records:
+            out.write(record)

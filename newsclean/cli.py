@@ -36,6 +36,7 @@ def clean(
 
     from cleaners.config import load_config
     from cleaners.run import run
+    from cleaners.store import StoreError
     from cleaners.write import OutputError
     from newsclean.summary import explain_batch, print_summary, progress_callback
 
@@ -51,7 +52,7 @@ def clean(
             if explain:
                 on_batch = explain_batch(Console())
             summary = run(paths, out, config, jobs=jobs, on_batch=on_batch)
-    except OutputError as exc:
+    except (OutputError, StoreError) as exc:
         console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from None
     if not quiet:

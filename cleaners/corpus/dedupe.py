@@ -64,6 +64,7 @@ class DedupeIndex:
         self.sizes = np.zeros(0, dtype=np.int32)  # distinct shingles per record
         self.superseded: dict[int, int] = {}  # canonical of an earlier batch -> replacement
         self._batch: dict[int, Article] = {}  # this batch's records, while it is added
+        self.dirty: set[int] = set()  # exact and band keys changed since a store last saved
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -108,13 +109,13 @@ class DedupeIndex:
         self.sigs[idx], self.sizes[idx] = sig, size
         self._batch[idx] = art
         art.duplicate_of = None
-        if match is None:
+        if match is None or (match.kind == "near" and key not in self.exact):
             self.exact[key] = idx
+            self.dirty.add(key)
+        if match is None or match.kind == "near":
             self._insert(idx, bands, size)
+        if match is None:
             return
-        if match.kind == "near":
-            self.exact.setdefault(key, idx)
-            self._insert(idx, bands, size)
         art.signals["dedupe"] = self._evidence(match, self.ids[match.of])
         old = self._join(idx, match.of)
         if old is not None:
@@ -134,6 +135,7 @@ class DedupeIndex:
     def _insert(self, idx: int, bands: list[int], size: int) -> None:
         if size < self.config.min_shingles:
             return
+        self.dirty.update(bands)
         for key in bands:
             held = self.buckets.get(key)
             if held is None:

@@ -1,117 +1,140 @@
 """The corpus step of a run: dedupe, stories and scores, batch by batch, in one process.
 
 Per-article steps run anywhere (worker processes); this step sees every batch in input
-order and keeps what later batches need: the dedupe and story indexes, and per story the
-members' n-gram sets, facts and lengths for the scores.
+order. What later batches (and later runs) need lives in a :class:`~cleaners.store.Store`:
+the dedupe and story indexes, per story the earliest holder of each n-gram with its facts
+and lengths, and the n-gram sets of canonical copies. Each batch is one store transaction.
 """
 from __future__ import annotations
 
-from bisect import insort
-from collections import Counter, defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
-from cleaners.corpus.completeness import completeness, facts, key_facts
 from cleaners.config import DedupeConfig, StoriesConfig
-from cleaners.corpus.dedupe import DedupeIndex
+from cleaners.corpus.completeness import completeness
 from cleaners.corpus.originality import Shingles, originality, shingles
-from cleaners.corpus.stories import StoryIndex
+from cleaners.corpus.storytext import Rank, StoryText
 from cleaners.record import Article
-
-
-Rank = tuple[str, int]  # (date, or a sentinel after every date; order seen): earlier sorts first
-
-
-@dataclass
-class StoryText:
-    """What the scores need of a story: per n-gram the earliest member that has it, how
-    many members carry each fact, and the members' lengths (sorted, for the median)."""
-
-    holders: dict[int, tuple[Rank, str]] = field(default_factory=dict)
-    fact_counts: Counter[str] = field(default_factory=Counter)
-    lengths: list[int] = field(default_factory=list)
-    key: dict[str, int] | None = None  # key facts, recomputed after the story grows
-
-    def add(self, art_id: str, rank: Rank, grams: set[int], text: str) -> None:
-        for gram in grams:
-            held = self.holders.get(gram)
-            if held is None or rank < held[0]:
-                self.holders[gram] = (rank, art_id)
-        self.fact_counts.update(facts(text))
-        insort(self.lengths, len(text.split()))
-        self.key = None
-
-    def median_words(self) -> float:
-        n = len(self.lengths)
-        return (self.lengths[(n - 1) // 2] + self.lengths[n // 2]) / 2 if n else 0.0
-
-    def key_facts(self) -> dict[str, int]:
-        if self.key is None:
-            self.key = key_facts(self.fact_counts, len(self.lengths))
-        return self.key
-
-    def source(self, rank: Rank, canonical: str | None,
-               canonical_grams: set[int]) -> Callable[[int], str | None]:
-        """Who had an n-gram before a member of this rank (its canonical copy counts too)."""
-        def find(gram: int) -> str | None:
-            held = self.holders.get(gram)
-            if held is not None and held[0] < rank:
-                return held[1]
-            return canonical if gram in canonical_grams else None
-        return find
+from cleaners.store import Store
+from cleaners.store.indexes import DedupeTables, StoryTables
+from cleaners.store.texts import TextTables
 
 
 class CorpusStage:
-    def __init__(self, dedupe: DedupeConfig | None = None, stories: StoriesConfig | None = None):
-        self.dedupe = DedupeIndex(dedupe or DedupeConfig())
-        self.stories = StoryIndex(stories or StoriesConfig())
-        self.stories_text: dict[str, StoryText] = defaultdict(StoryText)
-        self.grams_of: dict[str, set[int]] = {}  # canonical copies only: duplicates point here
-        self.seen = 0
-        self.demoted: set[str] = set()
+    def __init__(self, dedupe: DedupeConfig | None = None, stories: StoriesConfig | None = None,
+                 store: Store | None = None) -> None:
+        self.store = store if store is not None else Store()
+        self._dedupe = DedupeTables(self.store, dedupe or DedupeConfig())
+        self._stories = StoryTables(self.store, stories or StoriesConfig())
+        self._texts = TextTables(self.store)
+        self.dedupe, self.stories = self._dedupe.index, self._stories.index
+        self.seen = int(self.store.get_meta("stage.seen") or 0)
+        self.known_ids = set(self.dedupe.ids)
+        self.demoted: set[str] = set()  # first reports this run displaced
+        self._superseded_from = len(self.dedupe.superseded)  # this run's canonical changes
+        self._position: dict[str, int] | None = None  # id -> dedupe index, for amend
+        self._texts_now: dict[str, StoryText] = {}
+        self._grams_now: dict[str, set[int]] = {}
 
     def add_batch(self, arts: list[Article]) -> None:
-        """Set duplicate_of, story, first_report, scores and reused on a batch's records."""
+        """Set duplicate_of, story, first_report, scores and reused on a batch's records.
+        Nothing is stored until :meth:`commit`."""
         live = [a for a in arts if a.status == "ok" and a.body]
+        self._unique_ids(live)
         self.dedupe.add_batch(live)
         self.demoted.update(self.stories.add_batch(live))
         batch = [(art, shingles(art.body or "")) for art in live]
-        ranks = [self._remember(art, grams) for art, grams in batch]
+        self._texts_now = self._texts.load(self._wanted(batch))
+        ranks = [self._remember(art, grams, self._texts_now) for art, grams in batch]
+        canon = self._canonical_grams(batch)
         for (art, grams), rank in zip(batch, ranks):
-            self._score(art, grams, rank)
+            self._score(art, grams, rank, self._texts_now[self._story_key(art)], canon)
+        self._grams_now = {a.id: set(g.hashes) for a, g in batch if a.duplicate_of is None}
 
-    def needs_amending(self) -> bool:
-        return bool(self.demoted or self.dedupe.repointed)
+    def commit(self, run: str | None = None, n: int = 0, records: int = 0) -> None:
+        """Save the last batch's index changes in one transaction, marking batch ``n`` of
+        ``run`` finished when a run is named (with how many input records it held)."""
+        with self.store.transaction():
+            self._dedupe.save()
+            self._stories.save()
+            self._texts.save(self._texts_now)
+            self._texts.save_grams(self._grams_now)
+            self.store.set_meta("stage.seen", str(self.seen))
+            if run is not None:
+                self.store.finish_batch(run, n, records)
+        self._texts_now, self._grams_now = {}, {}
 
     def amend(self, record: dict) -> bool:
-        """Correct a record of an earlier batch: a first report that an earlier-dated report
-        later displaced, a duplicate whose canonical copy changed. True when it changed."""
+        """Set the fields a later batch may have changed from the index as it stands now:
+        ``first_report`` (an earlier-dated report arrived) and ``duplicate_of`` (an
+        earlier-dated copy became the canonical). True when the record changed."""
         changed = False
-        if record["id"] in self.demoted and record.get("first_report"):
-            record["first_report"], changed = False, True
-        repointed = self.dedupe.repointed
-        if record["id"] in repointed and record.get("duplicate_of") is None:
-            record["duplicate_of"], changed = repointed[record["id"]], True
-        elif record.get("duplicate_of") in repointed:
-            record["duplicate_of"], changed = repointed[record["duplicate_of"]], True
+        story = self.stories.stories.get(record.get("story") or "")
+        if story is not None and record.get("first_report") is not None:
+            first = story.first == record["id"]
+            changed = first != record["first_report"]
+            record["first_report"] = first
+        if not self.dedupe.repointed:
+            return changed
+        if self._position is None:
+            self._position = {art_id: i for i, art_id in enumerate(self.dedupe.ids)}
+        idx = self._position.get(record["id"])
+        if idx is not None:
+            root = self.dedupe.ids[self.dedupe.find(idx)]
+            dup = None if root == record["id"] else root
+            changed = changed or dup != record.get("duplicate_of")
+            record["duplicate_of"] = dup
         return changed
 
-    def _story(self, art: Article) -> StoryText:
-        return self.stories_text[art.story or f"solo:{art.id}"]
+    def corrections(self, written: set[str]) -> list[dict]:
+        """Changes to records that earlier runs wrote (ids not in ``written``): first reports
+        that this run's earlier-dated reports displaced, and duplicates whose canonical copy
+        this run replaced with an earlier-dated one."""
+        fixes = [{"id": art_id, "first_report": False}
+                 for art_id in sorted(self.demoted - written)]
+        index = self.dedupe
+        roots = {index.find(new) for new in list(index.superseded.values())[self._superseded_from:]}
+        if roots:
+            for idx, art_id in enumerate(index.ids):
+                root = index.find(idx)
+                if root in roots and art_id not in written:
+                    dup = None if root == idx else index.ids[root]
+                    fixes.append({"id": art_id, "duplicate_of": dup})
+        return fixes
 
-    def _remember(self, art: Article, grams: Shingles) -> Rank:
+    def _unique_ids(self, live: list[Article]) -> None:
+        """Ids are unique within a run; an id an earlier run indexed gets a ``~N`` suffix."""
+        for art in live:
+            base, n = art.id, 1
+            while art.id in self.known_ids:
+                n += 1
+                art.id = f"{base}~{n}"
+            self.known_ids.add(art.id)
+
+    @staticmethod
+    def _story_key(art: Article) -> str:
+        return art.story or f"solo:{art.id}"
+
+    def _wanted(self, batch: list[tuple[Article, Shingles]]) -> dict[str, set[int]]:
+        wanted: dict[str, set[int]] = {}
+        for art, grams in batch:
+            wanted.setdefault(self._story_key(art), set()).update(grams.hashes)
+        return wanted
+
+    def _remember(self, art: Article, grams: Shingles, texts: dict[str, StoryText]) -> Rank:
         rank = (art.date or "~", self.seen)
         self.seen += 1
-        hashes = set(grams.hashes)
-        self._story(art).add(art.id, rank, hashes, art.body or "")
-        if art.duplicate_of is None:
-            self.grams_of[art.id] = hashes
+        texts[self._story_key(art)].add(art.id, rank, set(grams.hashes), art.body or "")
         return rank
 
-    def _score(self, art: Article, grams: Shingles, rank: Rank) -> None:
-        story = self._story(art)
+    def _canonical_grams(self, batch: list[tuple[Article, Shingles]]) -> dict[str, set[int]]:
+        """N-gram sets of the canonical copies the batch's duplicates point at."""
+        mine = {a.id: set(g.hashes) for a, g in batch if a.duplicate_of is None}
+        wanted = {a.duplicate_of for a, _ in batch if a.duplicate_of} - set(mine)
+        mine.update(self._texts.canonical_grams(wanted))
+        return mine
+
+    def _score(self, art: Article, grams: Shingles, rank: Rank, story: StoryText,
+               canon: dict[str, set[int]]) -> None:
         canonical = art.duplicate_of
-        source = story.source(rank, canonical, self.grams_of.get(canonical or "", set()))
+        source = story.source(rank, canonical, canon.get(canonical or "", set()))
         score, reused = originality(art.body or "", grams, source)
         complete, parts = completeness(art, story.median_words(), story.key_facts())
         art.scores.update(completeness=complete, originality=score)

@@ -89,6 +89,8 @@ class StoryIndex:
         self.postings: dict[str, set[str]] = {}
         self._sq: dict[str, float] = {}  # squared IDF-weighted centroid norms, this batch's IDF
         self._idf: dict[str, float] = {}
+        self.dirty: set[str] = set()  # stories changed (or gone) since a store last saved
+        self.dirty_terms: set[str] = set()  # document frequencies changed since then
 
     # -- state ---------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -193,6 +195,7 @@ class StoryIndex:
         self.docs += len(usable)
         for c in counts:
             self.df.update(c.keys())
+            self.dirty_terms.update(c.keys())
         self._sq.clear()
         self._idf.clear()
         items = [_Item(a, unit_tf(c), timestamp(a.date), self.threshold(_words(c)))
@@ -206,6 +209,7 @@ class StoryIndex:
         self._merge_new([sid for sid in self.stories if sid not in before], items)
         for sid in [sid for sid, st in self.stories.items() if st.count == 0]:
             del self.stories[sid]
+            self.dirty.add(sid)
         in_batch = {a.id: a for a in usable}
         changed: list[str] = []
         for item in items:
@@ -224,6 +228,7 @@ class StoryIndex:
             story = self.stories.setdefault("s-" + item.art.id, Story(id="s-" + item.art.id))
         self._sq[story.id] = self._sq_after(story, item.tf, +1.0)
         story.add(item.tf, item.when)
+        self.dirty.add(story.id)
         for term in item.tf:
             self.postings.setdefault(term, set()).add(story.id)
         item.story = story
@@ -289,6 +294,7 @@ class StoryIndex:
                     best.end = when if best.end is None else max(best.end, when)
             story.centroid, story.count = {}, 0
             into[sid] = best
+            self.dirty.update((sid, best.id))
         for item in items:
             while item.story is not None and item.story.id in into:
                 item.story = into[item.story.id]

@@ -1,0 +1,53 @@
+"""What the scores need of one story: per word n-gram the earliest member that has it, how
+many members carry each fact, and the members' lengths (sorted, for the median)."""
+from __future__ import annotations
+
+from bisect import insort
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from cleaners.corpus.completeness import facts, key_facts
+
+Rank = tuple[str, int]  # (date, or a sentinel after every date; order seen): earlier sorts first
+
+
+@dataclass
+class StoryText:
+    """A story's score data. ``holders`` may hold only the n-grams a batch asks about (the
+    store keeps the rest); ``changed`` lists the n-grams whose holder changed since loaded."""
+
+    holders: dict[int, tuple[Rank, str]] = field(default_factory=dict)
+    fact_counts: Counter[str] = field(default_factory=Counter)
+    lengths: list[int] = field(default_factory=list)
+    changed: set[int] = field(default_factory=set)
+    key: dict[str, int] | None = None  # key facts, recomputed after the story grows
+
+    def add(self, art_id: str, rank: Rank, grams: set[int], text: str) -> None:
+        for gram in grams:
+            held = self.holders.get(gram)
+            if held is None or rank < held[0]:
+                self.holders[gram] = (rank, art_id)
+                self.changed.add(gram)
+        self.fact_counts.update(facts(text))
+        insort(self.lengths, len(text.split()))
+        self.key = None
+
+    def median_words(self) -> float:
+        n = len(self.lengths)
+        return (self.lengths[(n - 1) // 2] + self.lengths[n // 2]) / 2 if n else 0.0
+
+    def key_facts(self) -> dict[str, int]:
+        if self.key is None:
+            self.key = key_facts(self.fact_counts, len(self.lengths))
+        return self.key
+
+    def source(self, rank: Rank, canonical: str | None,
+               canonical_grams: set[int]) -> Callable[[int], str | None]:
+        """Who had an n-gram before a member of this rank (its canonical copy counts too)."""
+        def find(gram: int) -> str | None:
+            held = self.holders.get(gram)
+            if held is not None and held[0] < rank:
+                return held[1]
+            return canonical if gram in canonical_grams else None
+        return find

@@ -1,0 +1,128 @@
+"""The embedded SQLite store: what later runs need of everything indexed before.
+
+One file (WAL journal, one transaction per batch) holds the dedupe index (exact hashes, LSH
+bands, signatures), the story index (centroids, document frequencies), per story the
+earliest holder of each word n-gram (for originality) with its facts and lengths (for
+completeness), the n-gram sets of canonical copies, the keys of inputs already ingested,
+and the batches each run finished. A scheduled run opens it, adds its batches and never
+reprocesses old articles.
+
+SQL stays in this package; the indexes themselves are plain data (:mod:`cleaners.corpus`).
+Moving to a server database means another ``Connection`` behind the same ``Store`` methods.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from cleaners.store.tables import SCHEMA
+
+VERSION = "1"
+
+
+class StoreError(Exception):
+    """The store cannot be used: unreadable, another version, or built with other settings."""
+
+
+class Store:
+    """An open store. ``Store(":memory:")`` keeps everything in RAM (tests, benchmarks)."""
+
+    def __init__(self, path: str | Path = ":memory:") -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the index {self.path}: {exc}") from None
+        found = self.get_meta("version")
+        if found is None:
+            self.set_meta("version", VERSION)
+        elif found != VERSION:
+            raise StoreError(f"{self.path} is a version {found} index; this is version {VERSION}")
+        self.seen = SeenKeys(self)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write: everything a batch changed, or nothing."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def check_settings(self, name: str, settings: dict[str, Any]) -> None:
+        """An index is only valid under the settings it was built with (signatures, bands,
+        n-gram sizes): record them on first use, refuse others later."""
+        text = json.dumps(settings, sort_keys=True)
+        found = self.get_meta(f"settings.{name}")
+        if found is None:
+            self.set_meta(f"settings.{name}", text)
+        elif found != text:
+            raise StoreError(f"{self.path} was built with other {name} settings: {found}")
+
+    def integrity(self) -> str:
+        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+
+    # -- batches finished by a run (resume) ---------------------------------------------------
+    def finished_batches(self, run: str) -> dict[int, int]:
+        """Batch number -> records written, for the batches ``run`` committed."""
+        rows = self.db.execute("SELECT n, records FROM batches WHERE run = ?", (run,))
+        return dict(rows.fetchall())
+
+    def finish_batch(self, run: str, n: int, records: int) -> None:
+        """Mark a batch done; call inside the batch's transaction."""
+        self.db.execute("INSERT OR REPLACE INTO batches VALUES (?, ?, ?)", (run, n, records))
+
+    def forget_run(self, run: str) -> None:
+        self.db.execute("DELETE FROM batches WHERE run = ?", (run,))
+
+
+class SeenKeys:
+    """Keys of inputs already ingested (URLs, content hashes, inbox files)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def unseen(self, keys: list[str]) -> set[str]:
+        db = self.store.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS want_keys(key TEXT PRIMARY KEY)")
+        db.execute("DELETE FROM want_keys")
+        db.executemany("INSERT OR IGNORE INTO want_keys VALUES (?)", ((k,) for k in keys))
+        rows = db.execute("SELECT w.key FROM want_keys w LEFT JOIN seen s ON s.key = w.key "
+                          "WHERE s.key IS NULL").fetchall()
+        return {r[0] for r in rows}
+
+    def add(self, keys: list[str]) -> None:
+        """Mark keys ingested; inside the caller's transaction when one is open."""
+        db = self.store.db
+        if db.in_transaction:
+            db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", ((k,) for k in keys))
+            return
+        with self.store.transaction():
+            db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", ((k,) for k in keys))

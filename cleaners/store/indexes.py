@@ -1,0 +1,104 @@
+"""The dedupe and story indexes in the store: loaded whole when a run starts, and after each
+batch only what the batch changed is written (new records, touched LSH buckets, changed
+union-find parents, touched stories and document frequencies)."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+
+import numpy as np
+
+from cleaners.config import DedupeConfig, StoriesConfig
+from cleaners.corpus.dedupe import DedupeIndex
+from cleaners.corpus.stories import StoryIndex
+from cleaners.store import Store
+from cleaners.store.tables import signed, unsigned
+
+DEDUPE_KEYS = ("num_perm", "seed", "bands", "rows", "shingle_words")
+
+
+class DedupeTables:
+    """Loads a :class:`DedupeIndex` from the store and saves what each batch changed."""
+
+    def __init__(self, store: Store, config: DedupeConfig) -> None:
+        self.store = store
+        store.check_settings("dedupe", {k: getattr(config, k) for k in DEDUPE_KEYS})
+        self.index = DedupeIndex(config)
+        self._load()
+        self.saved = len(self.index)
+        self.saved_parent = np.asarray(self.index.parent, dtype=np.int64)
+        self.saved_superseded = len(self.index.superseded)
+
+    def _load(self) -> None:
+        index, db = self.index, self.store.db
+        rows = db.execute("SELECT id, date, parent, size, sig FROM records ORDER BY idx").fetchall()
+        index._grow(len(rows))
+        for i, (art_id, date, parent, size, sig) in enumerate(rows):
+            index.ids.append(art_id)
+            index.dates.append(date)
+            index.parent.append(parent)
+            index.sizes[i] = size
+            index.sigs[i] = np.frombuffer(sig, dtype=np.uint32)
+        index.exact = {unsigned(k): v for k, v in db.execute("SELECT key, idx FROM exact")}
+        for key, idxs in db.execute("SELECT key, idxs FROM bands"):
+            held = np.frombuffer(idxs, dtype=np.int32).tolist()
+            index.buckets[unsigned(key)] = held[0] if len(held) == 1 else held
+        index.superseded = dict(db.execute("SELECT old, new FROM superseded ORDER BY rowid"))
+        index.dirty.clear()
+
+    def save(self) -> None:
+        """Write the changes since the last save; call inside the batch's transaction."""
+        index, db = self.index, self.store.db
+        n = len(index)
+        db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", (
+            (i, index.ids[i], index.dates[i], index.parent[i], int(index.sizes[i]),
+             index.sigs[i].tobytes()) for i in range(self.saved, n)))
+        parent = np.asarray(index.parent, dtype=np.int64)
+        moved = np.flatnonzero(parent[:self.saved] != self.saved_parent[:self.saved])
+        db.executemany("UPDATE records SET parent = ? WHERE idx = ?",
+                       ((int(parent[i]), int(i)) for i in moved))
+        exact, rows = [], []
+        for key in index.dirty:
+            if key in index.exact:
+                exact.append((signed(key), index.exact[key]))
+            held = index.buckets.get(key)
+            if held is not None:
+                idxs = held if isinstance(held, list) else [held]
+                rows.append((signed(key), np.asarray(idxs, dtype=np.int32).tobytes()))
+        db.executemany("INSERT OR REPLACE INTO exact VALUES (?, ?)", exact)
+        db.executemany("INSERT OR REPLACE INTO bands VALUES (?, ?)", rows)
+        items = list(index.superseded.items())[self.saved_superseded:]
+        db.executemany("INSERT INTO superseded VALUES (?, ?)", items)
+        self.saved, self.saved_parent = n, parent
+        self.saved_superseded = len(index.superseded)
+        index.dirty.clear()
+
+
+STORY_KEYS = ("max_words",)
+
+
+class StoryTables:
+    """Loads a :class:`StoryIndex` (centroids, document frequencies) and saves its changes."""
+
+    def __init__(self, store: Store, config: StoriesConfig) -> None:
+        self.store = store
+        store.check_settings("stories", {k: getattr(config, k) for k in STORY_KEYS})
+        db = store.db
+        docs = int(store.get_meta("stories.docs") or 0)
+        stories = [json.loads(data) for (data,) in db.execute("SELECT data FROM stories")]
+        df = Counter(dict(db.execute("SELECT term, n FROM df")))
+        self.index = StoryIndex.from_dict({"docs": docs, "df": df, "stories": stories}, config)
+
+    def save(self) -> None:
+        index, db = self.index, self.store.db
+        gone = [sid for sid in index.dirty if sid not in index.stories]
+        db.executemany("DELETE FROM stories WHERE id = ?", ((sid,) for sid in gone))
+        db.executemany("INSERT OR REPLACE INTO stories VALUES (?, ?)", (
+            (sid, json.dumps(vars(index.stories[sid])))
+            for sid in sorted(index.dirty) if sid in index.stories))
+        db.executemany("INSERT OR REPLACE INTO df VALUES (?, ?)",
+                       ((t, index.df[t]) for t in index.dirty_terms))
+        self.store.set_meta("stories.docs", str(index.docs))
+        index.dirty.clear()
+        index.dirty_terms.clear()

@@ -1,0 +1,39 @@
+"""The store's tables. Integers that are unsigned 64-bit hashes in Python are stored as
+signed 64-bit (SQLite's INTEGER): see :func:`signed` and :func:`unsigned`."""
+from __future__ import annotations
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS batches (run TEXT NOT NULL, n INTEGER NOT NULL,
+    records INTEGER NOT NULL, PRIMARY KEY (run, n)) WITHOUT ROWID;
+-- dedupe: one row per indexed record, in the order seen (idx); parent is union-find
+CREATE TABLE IF NOT EXISTS records (idx INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
+    date TEXT NOT NULL, parent INTEGER NOT NULL, size INTEGER NOT NULL, sig BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS exact (key INTEGER PRIMARY KEY, idx INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS bands (key INTEGER PRIMARY KEY, idxs BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS superseded (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);
+-- stories: centroids (JSON) and document frequencies
+CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS df (term TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+-- scores: per story (by a small integer key) its facts and lengths, and per n-gram the
+-- earliest member holding it; the n-gram sets of canonical copies (zlib'd uint64 arrays)
+CREATE TABLE IF NOT EXISTS story_keys (id TEXT PRIMARY KEY, key INTEGER NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS story_text (key INTEGER PRIMARY KEY, facts TEXT NOT NULL,
+    lengths TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS holders (story INTEGER NOT NULL, gram INTEGER NOT NULL,
+    date TEXT NOT NULL, seen INTEGER NOT NULL, holder TEXT NOT NULL,
+    PRIMARY KEY (story, gram)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS grams (id TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+"""
+
+_TOP = 1 << 63
+
+
+def signed(value: int) -> int:
+    """An unsigned 64-bit integer as SQLite stores it."""
+    return value - (1 << 64) if value >= _TOP else value
+
+
+def unsigned(value: int) -> int:
+    return value + (1 << 64) if value < 0 else value
