@@ -3,21 +3,31 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from cleaners.config import ReadConfig
+from cleaners.metadata.dates import parse_date
 from cleaners.read.rawdoc import RawDoc
 from cleaners.record import ErrorInfo
 
-HINT_FIELDS = ("title", "date", "site", "authors")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ].*)?$")
+ERROR_KIND = re.compile(r"[a-z_]{1,40}")
 
 
-def _lines(path: Path, gz: bool) -> Iterator[bytes]:
+def _lines(path: Path, gz: bool, limit: int) -> Iterator[bytes]:
+    """The file's lines; one longer than ``limit`` is cut to ``limit + 1`` bytes and the rest
+    skipped, so a huge line (or a gzip bomb) never sits in memory whole."""
     opener = gzip.open if gz else open
     with opener(path, "rb") as fh:
-        yield from fh
+        while line := fh.readline(limit + 1):
+            if len(line) > limit and not line.endswith(b"\n"):
+                while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass
+            yield line
 
 
 def read_json_records(path: Path, gz: bool, config: ReadConfig) -> Iterator[RawDoc]:
@@ -29,10 +39,10 @@ def read_json_records(path: Path, gz: bool, config: ReadConfig) -> Iterator[RawD
             for n, item in enumerate(whole, 1):
                 yield to_rawdoc(item, f"{stem}:{n}", f"{path}#{n}")
             return
-        for n, line in enumerate(_lines(path, gz), 1):
+        for n, line in enumerate(_lines(path, gz, config.max_bytes), 1):
             if line.strip():
                 yield line_to_rawdoc(line, n, stem, path, config)
-    except (OSError, EOFError, ValueError) as exc:
+    except (OSError, EOFError, ValueError, zlib.error) as exc:
         # Unreadable or truncated file: the inputs after this point cannot be counted.
         yield RawDoc(id=f"{stem}:unreadable", source=str(path), format="jsonl",
                      error=ErrorInfo("read_error", f"reading stopped: {exc}"))
@@ -44,11 +54,14 @@ def _whole_json(path: Path, gz: bool, config: ReadConfig) -> list[Any] | None:
         return None
     if path.stat().st_size > config.max_bytes:
         return None
-    data = b"".join(_lines(path, gz))
+    with (gzip.open if gz else open)(path, "rb") as fh:
+        data = fh.read(config.max_bytes + 1)
+    if len(data) > config.max_bytes:
+        return None  # read line by line, each line within the limit
     try:
         value = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
-        return None  # maybe JSON Lines under a .json name
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None  # maybe JSON Lines under a .json name (or nested too deep: see lines)
     return value if isinstance(value, list) else [value]
 
 
@@ -62,7 +75,30 @@ def line_to_rawdoc(line: bytes, n: int, stem: str, path: Path, config: ReadConfi
     except (ValueError, UnicodeDecodeError) as exc:
         return RawDoc(id=f"{stem}:{n}", source=source, format="jsonl",
                       error=ErrorInfo("bad_json", f"line {n} is not valid JSON: {exc}"))
+    except RecursionError:
+        return RawDoc(id=f"{stem}:{n}", source=source, format="jsonl",
+                      error=ErrorInfo("too_deep", f"line {n} is JSON nested too deeply to read"))
     return to_rawdoc(item, f"{stem}:{n}", source)
+
+
+def _hints(item: dict[str, Any]) -> dict[str, Any]:
+    """The record's title/site/date/authors, each kept only when of a usable type: strings,
+    an ISO 8601 date (other date strings parsed, unparseable ones dropped), a list of names."""
+    hints: dict[str, Any] = {}
+    for name in ("title", "site"):
+        value = item.get(name)
+        if isinstance(value, str) and value.strip():
+            hints[name] = value.strip()
+    date = item.get("date")
+    if isinstance(date, str) and (ISO_DATE.match(date) or (date := parse_date(date))):
+        hints["date"] = date
+    authors = item.get("authors")
+    authors = [authors] if isinstance(authors, str) else authors
+    if isinstance(authors, list):
+        names = [a.strip() for a in authors if isinstance(a, str) and a.strip()]
+        if names:
+            hints["authors"] = names
+    return hints
 
 
 def to_rawdoc(item: Any, fallback_id: str, source: str) -> RawDoc:
@@ -73,8 +109,14 @@ def to_rawdoc(item: Any, fallback_id: str, source: str) -> RawDoc:
     raw_id = item.get("id")
     rid = str(raw_id) if isinstance(raw_id, (str, int)) and str(raw_id).strip() else fallback_id
     url = item.get("url") if isinstance(item.get("url"), str) else None
-    hints = {k: item[k] for k in HINT_FIELDS if item.get(k) not in (None, "", [])}
+    hints = _hints(item)
     doc = RawDoc(id=rid, source=source, format="jsonl", url=url, hints=hints)
+    error = item.get("error")
+    if isinstance(error, dict):  # failed upstream (a page that could not be fetched)
+        kind = error.get("kind")
+        kind = kind if isinstance(kind, str) and ERROR_KIND.fullmatch(kind) else "bad_record"
+        doc.error = ErrorInfo(kind, str(error.get("message") or "failed upstream")[:1000])
+        return doc
     html, text = item.get("html"), item.get("text")
     if isinstance(html, str) and html.strip():
         doc.content, doc.is_html = html, True
