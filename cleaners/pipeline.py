@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from cleaners.config import Config
 from cleaners.extract import extract_html, parse_html
+from cleaners.extract.parse import defuse_html
 from cleaners.language import choose_language
 from cleaners.metadata import PageMeta, page_metadata
 from cleaners.read.decode import decode_bytes
@@ -45,6 +46,9 @@ def _run_steps(raw: RawDoc, art: Article, config: Config) -> None:
     text = _decode(raw, art, config)
     meta = PageMeta()
     if raw.is_html:
+        text, oversized = defuse_html(text)
+        if oversized:
+            art.note("parse", "drop_attributes", "start tags over 20,000 characters", oversized)
         tree = parse_html(text, config.extract)
         meta = page_metadata(tree, raw.url, config.metadata)  # before extraction prunes the tree
         extraction = extract_html(text, tree, raw.url, config.extract)

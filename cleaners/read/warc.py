@@ -1,9 +1,10 @@
 """WARC files: each response record is one input; HTML ones become pages to extract.
 
 Response records that are not HTML (images, scripts) are accounted for as ``skipped``.
-A record whose block is shorter than its declared length (a cut download or file) is an
-``error`` record. The HTTP message is parsed here from the exact block bytes, so a cut is
-measured on the WARC block, not guessed from HTTP headers.
+A record whose block is shorter than its declared length (a cut download or file), or cut
+inside its WARC header, is an ``error`` record (framing: ``warcframe.py``). The HTTP message
+is parsed here from the exact block bytes, so a cut is measured on the WARC block, not
+guessed from HTTP headers.
 """
 from __future__ import annotations
 
@@ -11,11 +12,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from fastwarc.warc import ArchiveIterator, WarcRecordType
-
 from cleaners.config import ReadConfig
 from cleaners.read.decode import inflate, normalize_label
 from cleaners.read.rawdoc import RawDoc
+from cleaners.read.warcframe import Event, Stream, events
 from cleaners.record import ErrorInfo, InputError
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -23,38 +23,34 @@ CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 
 
 def read_warc(path: Path, config: ReadConfig) -> Iterator[RawDoc]:
+    """One RawDoc per response record, and one error RawDoc per record that cannot be read."""
     stem = path.name.split(".", 1)[0]
     n = 0
     try:
         with open(path, "rb") as fh:
-            records = ArchiveIterator(fh, record_types=WarcRecordType.response, parse_http=False,
-                                      fsspec_args=False)
-            for n, record in enumerate(records, 1):
-                yield _record(record, f"{stem}:{n}", f"{path}#{n}", config)
-    except (OSError, ValueError) as exc:
+            stream = Stream(fh, gz=path.name.lower().endswith(".gz"))
+            for n, event in enumerate(events(stream, config.max_bytes), 1):
+                yield _record(event, f"{stem}:{n}", f"{path}#{n}", config)
+    except OSError as exc:
         yield RawDoc(id=f"{stem}:{n + 1}", source=f"{path}#{n + 1}", format="warc",
-                     error=ErrorInfo("warc_truncated", f"record {n + 1} cannot be read: {exc}"))
+                     error=ErrorInfo("read_error", f"record {n + 1} cannot be read: {exc}"))
 
 
-def _record(record, rid: str, source: str, config: ReadConfig) -> RawDoc:
+def _record(event: Event, rid: str, source: str, config: ReadConfig) -> RawDoc:
+    headers = event.headers
     doc = RawDoc(id=rid, source=source, format="warc",
-                 url=record.headers.get("WARC-Target-URI") or None,
-                 signals={"crawl_date": record.headers.get("WARC-Date")})
-    expected = record.content_length
-    if expected > config.max_bytes:
-        doc.error = ErrorInfo("too_large", f"{expected:,} bytes, over the {config.max_bytes:,} limit")
+                 url=headers.get("warc-target-uri", "").strip("<>") or None,
+                 signals={"crawl_date": headers.get("warc-date")})
+    if event.error is not None:
+        doc.error = event.error
         return doc
-    block = record.reader.read() if record.reader is not None else b""
-    if len(block) < expected:
-        doc.error = ErrorInfo("warc_truncated",
-                              f"record has {len(block):,} of its {expected:,} bytes: cut short")
-        return doc
+    block = event.block or b""
     try:
-        headers, body = parse_http(block, config.max_bytes)
+        http_headers, body = parse_http(block, config.max_bytes)
     except InputError as exc:
         doc.error = ErrorInfo(exc.kind, exc.message)
         return doc
-    ctype = headers.get("content-type", "").lower()
+    ctype = http_headers.get("content-type", "").lower()
     if not any(t in ctype for t in HTML_TYPES) and not _looks_html(body):
         doc.error = ErrorInfo("not_html", f"response of type {ctype or 'unknown'}, not a page")
         return doc
