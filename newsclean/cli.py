@@ -35,6 +35,7 @@ def clean(
     from rich.console import Console
 
     from cleaners.config import load_config
+    from cleaners.report import write_report
     from cleaners.run import run
     from cleaners.store import StoreError
     from cleaners.write import OutputError
@@ -52,11 +53,13 @@ def clean(
             if explain:
                 on_batch = explain_batch(Console())
             summary = run(paths, out, config, jobs=jobs, on_batch=on_batch)
+        reports = write_report(out)
     except (OutputError, StoreError) as exc:
         console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from None
     if not quiet:
         print_summary(Console(), summary)
+        Console().print("report: " + ", ".join(str(p) for p in reports))
 
 
 @app.command()

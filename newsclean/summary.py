@@ -26,6 +26,9 @@ def progress_callback(console: Console, enabled: bool) -> Iterator[Callable[[lis
 def print_summary(console: Console, summary: RunSummary) -> None:
     rate = summary.total / summary.seconds if summary.seconds else 0.0
     console.print(f"newsclean: {summary.total:,} inputs in {summary.seconds:.1f} s ({rate:,.0f}/s)")
+    if summary.resumed_batches:
+        console.print(f"resumed an interrupted run: {summary.resumed_batches:,} finished batches "
+                      "kept, not redone")
     table = Table(show_header=True)
     table.add_column("status")
     table.add_column("articles", justify="right")

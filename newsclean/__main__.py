@@ -1,0 +1,4 @@
+"""python -m newsclean: the same as the newsclean command."""
+from newsclean.cli import entry
+
+entry()
