@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
 import pytest
+from pytest_httpserver import HTTPServer
 
 from cleaners.config import Config
 from cleaners.run import run
@@ -34,3 +36,19 @@ def seeds_dir(tmp_path: Path) -> Path:
     target = tmp_path / "seeds"
     shutil.copytree(SEEDS, target)
     return target
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[HTTPServer]:
+    """A threaded server on 127.0.0.1, so a handler left sleeping by a timed-out client
+    blocks no test."""
+    httpserver = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    httpserver.start()
+    yield httpserver
+    httpserver.stop()
+
+
+@pytest.fixture
+def http(server: HTTPServer) -> Iterator[HTTPServer]:
+    yield server
+    server.clear()

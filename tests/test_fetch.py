@@ -33,19 +33,6 @@ LOCAL = FetchConfig(allow_hosts=("127.0.0.1",), retries=0, timeout=3.0, per_host
 FEED_BASE = "https://news.example/feeds/world/rss.xml"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    """A threaded server, so a handler left sleeping by a timed-out client blocks no test."""
-    httpserver = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    httpserver.start()
-    yield httpserver
-    httpserver.stop()
-
-
-@pytest.fixture
-def http(server: HTTPServer) -> Iterator[HTTPServer]:
-    yield server
-    server.clear()
 
 
 @pytest.fixture

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from pytest_httpserver import HTTPServer
 
 from cleaners.config import FetchConfig, ReadConfig
@@ -19,18 +17,6 @@ PAGE = "<html><head><title>{0}</title></head><body><article><h1>{0}</h1><p>{1}</
        "</body></html>"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[HTTPServer]:
-    httpserver = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    httpserver.start()
-    yield httpserver
-    httpserver.stop()
-
-
-@pytest.fixture
-def http(server: HTTPServer) -> Iterator[HTTPServer]:
-    yield server
-    server.clear()
 
 
 def read_jsonl(path: Path) -> list[dict]:
