@@ -90,7 +90,11 @@ def serve(
     """Serve the scheduled ingestion deployment (the only command that imports Prefect)."""
     from newsclean.serve import serve_deployments
 
-    serve_deployments(config_file, dask_address)
+    try:
+        serve_deployments(config_file, dask_address)
+    except ValueError as exc:
+        typer.echo(f"error: bad config {config_file}: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 def entry() -> None:  # pragma: no cover - console script shim

@@ -1,0 +1,154 @@
+"""Screenshots of the Prefect UI showing a newsclean flow run and its artifacts.
+
+Starts ``prefect server start`` (temporary home), runs the flow once over seeds/ against it,
+then drives headless Chromium (Debian ``chromium``, over the DevTools protocol) to the flow
+run's page, its Artifacts tab and the summary and source-table artifacts, saving PNGs
+(docs/prefect-*.png by default).
+
+Usage: python scripts/ui_screenshot.py [--out DIR] [--chromium PATH]
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from prefect_server import local_server, stop
+from websockets.sync.client import connect
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+                  "--window-size=1440,1000"]
+WIDTH, HEIGHT = 1440, 1000
+SETTLE_SECONDS = 2.0
+
+
+def run_flow(tmp: Path, env: dict[str, str]) -> str:
+    """One flow run over seeds/ (in batches of 2, to show batching) in a child process;
+    returns the flow run id."""
+    config = tmp / "newsclean.toml"
+    config.write_text(f"[run]\nbatch_size = 2\n[sources]\n"
+                      f"inbox = {json.dumps(str(ROOT / 'seeds'))}\n[schedule]\n"
+                      f"reports = {json.dumps(str(tmp / 'reports'))}\n", encoding="utf-8")
+    code = ("import sys; from flows.ingest import ingest; "
+            "s = ingest(sys.argv[1], return_state=True); print(s.state_details.flow_run_id)")
+    out = subprocess.run([sys.executable, "-c", code, str(config)], env=env, check=True,
+                         capture_output=True, text=True, cwd=ROOT)
+    return out.stdout.strip().splitlines()[-1]
+
+
+def artifacts(env: dict[str, str], run_id: str) -> dict[str, str]:
+    """Artifact key -> id for the run."""
+    body = json.dumps({"artifacts": {"flow_run_id": {"any_": [run_id]}}}).encode()
+    req = urllib.request.Request(f"{env['PREFECT_API_URL']}/artifacts/filter", data=body,
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return {a["key"]: a["id"] for a in json.loads(resp.read()) if a.get("key")}
+
+
+class Browser:
+    """Headless Chromium driven over the DevTools protocol: load a page, wait for its text,
+    click a tab, capture a PNG."""
+
+    def __init__(self, chromium: str, profile: Path) -> None:
+        self.proc = subprocess.Popen([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
+                                      "--remote-debugging-port=0", "about:blank"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        port_file = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + 60
+        while not port_file.exists() or not port_file.read_text().strip():
+            if time.monotonic() > deadline:
+                raise TimeoutError("chromium did not open its DevTools port")
+            time.sleep(0.2)
+        port = port_file.read_text().split()[0]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as resp:
+            page = next(t for t in json.loads(resp.read()) if t["type"] == "page")
+        self.ws = connect(page["webSocketDebuggerUrl"], max_size=None)
+        self.next_id = 0
+        self.send("Emulation.setDeviceMetricsOverride", width=WIDTH, height=HEIGHT,
+                  deviceScaleFactor=1, mobile=False)
+
+    def send(self, method: str, **params: object) -> dict:
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv(timeout=60))
+            if message.get("id") == self.next_id:
+                return message.get("result", {})
+
+    def text(self) -> str:
+        result = self.send("Runtime.evaluate", expression="document.body.innerText",
+                           returnByValue=True)
+        return str(result.get("result", {}).get("value", ""))
+
+    def wait_for(self, *needles: str, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not all(n in self.text() for n in needles):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{needles} not on the page: {self.text()[:500]!r}")
+            time.sleep(0.5)
+        time.sleep(SETTLE_SECONDS)  # let charts and fonts finish drawing
+
+    def goto(self, url: str, *needles: str) -> None:
+        self.send("Page.navigate", url=url)
+        self.wait_for(*needles)
+
+    def click(self, label: str, *needles: str) -> None:
+        self.send("Runtime.evaluate", expression=(
+            "[...document.querySelectorAll('*')].find(e => !e.childElementCount && "
+            f"e.textContent.trim() === {json.dumps(label)})?.click()"))
+        self.wait_for(*needles)
+
+    def shot(self, target: Path) -> None:
+        data = self.send("Page.captureScreenshot", format="png")["data"]
+        target.write_bytes(base64.b64decode(data))
+        print(f"wrote {target}")
+
+    def close(self) -> None:
+        self.ws.close()
+        stop(self.proc)
+
+
+def capture(browser: Browser, ui: str, run_id: str, keys: dict[str, str], out: Path) -> None:
+    browser.goto(f"{ui}/runs/flow-run/{run_id}", "Completed", "Finished in state")
+    browser.shot(out / "prefect-flow-run.png")
+    browser.click("Artifacts", "newsclean-summary", "newsclean-sources")
+    browser.shot(out / "prefect-artifacts.png")
+    browser.goto(f"{ui}/artifacts/artifact/{keys['newsclean-summary']}", "Largest stories")
+    browser.shot(out / "prefect-summary.png")
+    browser.goto(f"{ui}/artifacts/artifact/{keys['newsclean-sources']}", "mean_completeness")
+    browser.shot(out / "prefect-sources.png")
+
+
+def main(out: Path, chromium: str) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        with local_server(tmp / "home", tmp / "server.log") as env:
+            run_id = run_flow(tmp, env)
+            browser = Browser(chromium, tmp / "profile")
+            try:
+                capture(browser, env["PREFECT_API_URL"].removesuffix("/api"), run_id,
+                        artifacts(env, run_id), out)
+            finally:
+                browser.close()
+    return 0
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs")
+    parser.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
+    args = parser.parse_args()
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    sys.exit(main(args.out, args.chromium))
