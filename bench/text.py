@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT))
 
 from cleaners.config import Config  # noqa: E402
 from cleaners.read import iter_inputs  # noqa: E402
-from cleaners.run import processed, run  # noqa: E402
+from cleaners.pipeline import process_batch  # noqa: E402
+from cleaners.run import batched, run  # noqa: E402
 
 MIN_RATE, MAX_FLOOR_RATIO = 200.0, 2.0
 
@@ -53,8 +54,9 @@ def make_corpus(n: int, folder: Path) -> list[str]:
 def text_path_seconds(folder: Path) -> tuple[float, int]:
     """Read, clean, repair and metadata: the per-article steps, in batches, one process."""
     start = time.perf_counter()
-    ok = sum(a.status == "ok" for batch in processed(iter_inputs([folder]), Config(), jobs=1)
-             for a in batch)
+    config = Config()
+    ok = sum(a.status == "ok" for batch in batched(iter_inputs([folder]), config.run.batch_size)
+             for a in process_batch(batch, config))
     return time.perf_counter() - start, ok
 
 

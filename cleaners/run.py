@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from cleaners.config import Config
+from cleaners.corpus.features import Features, batch_features
 from cleaners.corpus.stage import CorpusStage
 from cleaners.pipeline import process_batch
 from cleaners.read import RawDoc, iter_inputs
@@ -58,17 +59,28 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def processed(raws: Iterable[RawDoc], config: Config, jobs: int) -> Iterator[list[Article]]:
-    """Batches of records, in input order; at most ``2 * jobs`` batches in flight."""
+Cleaned = tuple[list[Article], Features]
+
+
+def clean_batch(raws: list[RawDoc], config: Config) -> Cleaned:
+    """Everything a worker does for a batch: the per-article path, then the corpus features
+    (signatures, terms, shingles), which need no index."""
+    arts = process_batch(raws, config)
+    return arts, batch_features(arts, config)
+
+
+def processed(raws: Iterable[RawDoc], config: Config, jobs: int) -> Iterator[Cleaned]:
+    """Cleaned batches with their features, in input order; at most ``2 * jobs`` batches in
+    flight."""
     batches = batched(raws, config.run.batch_size)
     if jobs <= 1:
         for batch in batches:
-            yield process_batch(batch, config)
+            yield clean_batch(batch, config)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        pending: list[Future[list[Article]]] = []
+        pending: list[Future[Cleaned]] = []
         for batch in batches:
-            pending.append(pool.submit(process_batch, batch, config))
+            pending.append(pool.submit(clean_batch, batch, config))
             if len(pending) >= 2 * jobs:
                 yield pending.pop(0).result()
         for future in pending:
@@ -117,13 +129,13 @@ def run(paths: Iterable[str | Path], out_dir: Path, config: Config, jobs: int = 
     except OSError as exc:
         raise OutputError(f"cannot write to {out_dir}: {exc.strerror or exc}") from None
     with open_store(out_dir, config, key) as store:
-        corpus = CorpusStage(config.dedupe, config.stories, store)
+        corpus = CorpusStage(config, store)
         done = store.finished_batches(key)
         summary.resumed_batches = len(done)
         skip = sum(done.values())
         raws = islice(iter_inputs(paths, config.read), skip, None)
-        for n, batch in enumerate(processed(raws, config, jobs), start=len(done)):
-            corpus.add_batch(batch)
+        for n, (batch, features) in enumerate(processed(raws, config, jobs), start=len(done)):
+            corpus.add_batch(batch, features)
             write_batch(parts / f"{n:06d}.jsonl", [a.to_dict() for a in batch])
             corpus.commit(key, n, len(batch))
             if on_batch is not None:

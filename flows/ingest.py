@@ -144,7 +144,7 @@ def clean_and_index(config: Config, config_file: str | None, dask_address: str |
     with Store(store_path(config)) as store:
         plan = plan_run(config, store, run_dir / "work", log)
         get_run_logger().info("%d batches to clean into %s", len(plan.batches), run_dir)
-        stage = CorpusStage(config.dedupe, config.stories, store=store)
+        stage = CorpusStage(config, store=store)
         batch_files = run_batches(plan, stage, config_file, dask_address, run_dir, log)
         start = time.perf_counter()
         summary = assemble_task(batch_files, str(run_dir), stage)

@@ -22,10 +22,10 @@ from prefect.cache_policies import NO_CACHE
 from cleaners.config import Config, load_config
 from cleaners.corpus.stage import CorpusStage
 from cleaners.fetch import IngestReport, SeenKeys, fetch_feeds
-from cleaners.pipeline import process_batch
 from cleaners.read import iter_inputs
 from cleaners.report import write_report
 from cleaners.run import RunSummary, assemble, batched, write_corrections
+from cleaners.run import clean_batch as run_clean_batch
 from cleaners.write import write_batch
 
 NO_RESULTS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -76,14 +76,15 @@ def read_inputs(paths: list[str], config: Config, work: str) -> list[str]:
 
 @task(name="clean", task_run_name="clean batch {n}", **NO_RESULTS)
 def clean_batch(n: int, raw_path: str, out_path: str, config_file: str | None) -> dict[str, Any]:
-    """Extraction, cleaning and metadata for one batch (``process_batch``); runs anywhere."""
+    """Extraction, cleaning, metadata and the corpus features (signatures, terms, shingles)
+    of one batch (``cleaners.run.clean_batch``); runs anywhere, Dask workers included."""
     out = Path(out_path)
     if out.exists():
         return {"path": out_path, "seconds": 0.0, "skipped": True}
     start = time.perf_counter()
     config = load_config(Path(config_file) if config_file else None)
-    arts = process_batch(load(raw_path), config)
-    dump(arts, out)
+    arts, features = run_clean_batch(load(raw_path), config)
+    dump((arts, features), out)
     return {"path": out_path, "records": len(arts), "skipped": False,
             "status": dict(Counter(a.status for a in arts)),
             "seconds": time.perf_counter() - start}
@@ -98,8 +99,8 @@ def index_batch(n: int, clean_path: str, out_path: str, stage: CorpusStage,
     if n in stage.store.finished_batches(run):
         return {"records": 0, "seconds": 0.0, "skipped": True}
     start = time.perf_counter()
-    arts = load(clean_path)
-    stage.add_batch(arts)
+    arts, features = load(clean_path)
+    stage.add_batch(arts, features)
     write_batch(Path(out_path), [art.to_dict() for art in arts])
     stage.commit(run, n, len(arts))
     return {"records": len(arts), "seconds": time.perf_counter() - start, "skipped": False}

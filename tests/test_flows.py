@@ -128,7 +128,9 @@ def test_clean_task_skips_a_finished_batch(tmp_path: Path) -> None:
     dump(list(iter_inputs([SEEDS])), raw)
     first = clean_batch.fn(0, str(raw), str(out), None)
     assert first["records"] == 5 and first["status"] == {"ok": 5}
-    assert [a.id for a in load(out)] == sorted(p.stem for p in SEEDS.glob("*.txt"))
+    arts, features = load(out)
+    assert [a.id for a in arts] == sorted(p.stem for p in SEEDS.glob("*.txt"))
+    assert len(features.grams) == 5 and features.signed.sigs.shape == (5, 64)  # worker-side
     assert clean_batch.fn(0, str(raw), str(out), None)["skipped"]
 
 

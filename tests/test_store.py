@@ -134,8 +134,7 @@ def test_store_is_consistent_and_keeps_settings(halves, tmp_path: Path) -> None:
                   for t in ("records", "bands", "exact", "stories", "holders", "grams")}
     assert counts["records"] == 15 and all(counts.values()), counts
     with Store(path) as store, pytest.raises(StoreError, match="other dedupe settings"):
-        CorpusStage(Config().with_overrides({"dedupe": {"num_perm": 128, "bands": 64}}).dedupe,
-                    store=store)
+        CorpusStage(Config().with_overrides({"dedupe": {"num_perm": 128, "bands": 64}}), store)
 
 
 def test_a_repeated_id_gets_a_suffix_not_a_clash(halves, tmp_path: Path) -> None:

@@ -40,6 +40,29 @@ UNDATED = "\uffff"  # sorts after every ISO date
 
 
 @dataclass
+class Signed:
+    """What dedupe computes of a batch before it needs the index (a worker can do it): for
+    each article with words (``rows``: positions in the batch) the exact key, the MinHash
+    signature, its LSH band keys and the number of distinct shingles."""
+
+    rows: list[int]
+    keys: list[int]
+    sigs: np.ndarray
+    bands: list[list[int]]
+    sizes: list[int]
+
+
+def sign_batch(arts: list[Article], config: DedupeConfig, signer: Signer | None = None) -> Signed:
+    toks = [tokens(a.body or "") if a.status == "ok" and a.body else [] for a in arts]
+    rows = [i for i, t in enumerate(toks) if t]
+    toks = [toks[i] for i in rows]
+    shingles = [shingle_hashes(t, config.shingle_words) for t in toks]
+    sigs = (signer or Signer(config.num_perm, config.seed)).sign(shingles)
+    bands = band_keys(sigs, config.bands, config.rows).tolist()
+    return Signed(rows, [exact_key(t) for t in toks], sigs, bands, [len(s) for s in shingles])
+
+
+@dataclass
 class Match:
     kind: str  # "exact" | "near"
     of: int
@@ -69,23 +92,19 @@ class DedupeIndex:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def add_batch(self, arts: list[Article]) -> None:
+    def add_batch(self, arts: list[Article], signed: Signed | None = None) -> None:
         """Set ``duplicate_of`` and ``signals["dedupe"]`` on the batch's records, in place.
 
-        Records whose status is not "ok" or whose body is empty are skipped untouched.
+        Records whose status is not "ok" or whose body has no words are skipped untouched.
+        ``signed`` is :func:`sign_batch` of ``arts``, when a worker computed it already.
         """
-        live = [a for a in arts if a.status == "ok" and a.body and a.body.strip()]
-        toks = [tokens(a.body or "") for a in live]
-        keep = [i for i, t in enumerate(toks) if t]
-        live, toks = [live[i] for i in keep], [toks[i] for i in keep]
-        keys = [exact_key(t) for t in toks]
-        shingles = [shingle_hashes(t, self.config.shingle_words) for t in toks]
-        sigs = self.signer.sign(shingles)
-        bands = band_keys(sigs, self.config.bands, self.config.rows).tolist()
+        if signed is None:
+            signed = sign_batch(arts, self.config, self.signer)
+        live = [arts[i] for i in signed.rows]
         first = len(self.ids)
         self._grow(len(live))
         for k, art in enumerate(live):
-            self._add(art, keys[k], sigs[k], bands[k], len(shingles[k]))
+            self._add(art, signed.keys[k], signed.sigs[k], signed.bands[k], signed.sizes[k])
         self._settle(live, first)
 
     def _grow(self, extra: int) -> None:

@@ -7,9 +7,10 @@ and lengths, and the n-gram sets of canonical copies. Each batch is one store tr
 """
 from __future__ import annotations
 
-from cleaners.config import DedupeConfig, StoriesConfig
+from cleaners.config import Config
 from cleaners.corpus.completeness import completeness
-from cleaners.corpus.originality import Shingles, originality, shingles
+from cleaners.corpus.features import Features, batch_features, live_of
+from cleaners.corpus.originality import Shingles, originality
 from cleaners.corpus.storytext import Rank, StoryText
 from cleaners.record import Article
 from cleaners.store import Store
@@ -18,11 +19,11 @@ from cleaners.store.texts import TextTables
 
 
 class CorpusStage:
-    def __init__(self, dedupe: DedupeConfig | None = None, stories: StoriesConfig | None = None,
-                 store: Store | None = None) -> None:
+    def __init__(self, config: Config | None = None, store: Store | None = None) -> None:
+        self.config = config or Config()
         self.store = store if store is not None else Store()
-        self._dedupe = DedupeTables(self.store, dedupe or DedupeConfig())
-        self._stories = StoryTables(self.store, stories or StoriesConfig())
+        self._dedupe = DedupeTables(self.store, self.config.dedupe)
+        self._stories = StoryTables(self.store, self.config.stories)
         self._texts = TextTables(self.store)
         self.dedupe, self.stories = self._dedupe.index, self._stories.index
         self.seen = int(self.store.get_meta("stage.seen") or 0)
@@ -33,14 +34,17 @@ class CorpusStage:
         self._texts_now: dict[str, StoryText] = {}
         self._grams_now: dict[str, set[int]] = {}
 
-    def add_batch(self, arts: list[Article]) -> None:
+    def add_batch(self, arts: list[Article], features: Features | None = None) -> None:
         """Set duplicate_of, story, first_report, scores and reused on a batch's records.
+        ``features`` is :func:`batch_features` of ``arts`` when a worker computed it.
         Nothing is stored until :meth:`commit`."""
-        live = [a for a in arts if a.status == "ok" and a.body]
+        live = live_of(arts)
+        if features is None:
+            features = batch_features(arts, self.config)
         self._unique_ids(live)
-        self.dedupe.add_batch(live)
-        self.demoted.update(self.stories.add_batch(live))
-        batch = [(art, shingles(art.body or "")) for art in live]
+        self.dedupe.add_batch(live, features.signed)
+        self.demoted.update(self.stories.add_batch(live, features.terms))
+        batch = list(zip(live, features.grams))
         self._texts_now = self._texts.load(self._wanted(batch))
         ranks = [self._remember(art, grams, self._texts_now) for art, grams in batch]
         canon = self._canonical_grams(batch)

@@ -182,16 +182,18 @@ class StoryIndex:
         return c.short_threshold + share * (c.threshold - c.short_threshold)
 
     # -- batches -------------------------------------------------------------------------------
-    def add_batch(self, arts: list[Article]) -> list[str]:
+    def add_batch(self, arts: list[Article], counts: list[Counter] | None = None) -> list[str]:
         """Set ``story``, ``first_report`` and ``signals['story']`` on each usable article.
 
         Returns the ids of articles of *earlier* batches whose ``first_report`` turned false
         because an earlier-dated report arrived in this batch (their records are already
         written; the caller decides how to amend them). Articles with status other than "ok"
-        get no story.
+        get no story. ``counts`` are :func:`batch_terms` of the usable articles, when a
+        worker computed them already.
         """
         usable = [a for a in arts if a.status == "ok"]
-        counts = [term_counts(a.title, a.body, self.config.max_words) for a in usable]
+        if counts is None:
+            counts = batch_terms(usable, self.config)
         self.docs += len(usable)
         for c in counts:
             self.df.update(c.keys())
@@ -338,6 +340,11 @@ class StoryIndex:
                 changed.append(story.first)
         story.first, story.first_time = art.id, when
         return True
+
+
+def batch_terms(arts: list[Article], config: StoriesConfig) -> list[Counter]:
+    """Each article's raw term counts (a pure function of the article: workers compute it)."""
+    return [term_counts(a.title, a.body, config.max_words) for a in arts]
 
 
 @dataclass
