@@ -73,6 +73,9 @@ def test_summary_md(seeds_report: Path) -> None:
     assert re.search(r"^\| \S*seeds \| 5 \| 0 \| 0 \| 0\.\d\d \| 0\.\d\d \| 0\.\d\d \|$", text, re.M)
     assert f"| s-{FIRST} | 5 | {FIRST} | 2023-12-27 – 2023-12-28 |" in text
     assert markdown_summary(summarize([])).startswith("# newsclean run summary")
+    # the reasons for removals, counted over the records' changes
+    removed = dict(re.findall(r"^\| chrome \| (\w+) \| (\d+) \|$", text, re.M))
+    assert {"drop_tail", "drop_byline", "drop_paywall"} <= set(removed)
 
 
 def test_report_shows_the_story(seeds_report: Path, seeds_run: tuple[Path, list[dict]]) -> None:

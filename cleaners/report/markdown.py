@@ -7,6 +7,7 @@ from cleaners.report.stats import RunStats, source_rows
 
 MAX_SOURCES = 30
 MAX_STORIES = 10
+MAX_CHANGES = 15
 
 
 def _fmt(value: Any) -> str:
@@ -40,6 +41,12 @@ def markdown_summary(stats: RunStats) -> str:
            f"- **stories**: {stats.story_count}",
            f"- **chrome removed**: {stats.chrome_lines} lines, {stats.chrome_words} words "
            f"({_percent(stats.chrome_words, chrome_total)} of the words)", ""]
+    if stats.changes:
+        out += ["## What cleaning removed or fixed", ""]
+        out += _table(["step", "action", "lines or fixes"],
+                      [[step, action, n] for (step, action), n
+                       in stats.changes.most_common(MAX_CHANGES)])
+        out.append("")
     rows = source_rows(stats)
     out += ["## Sources", ""]
     out += _table(["source", "articles", "errors", "duplicates", "completeness",

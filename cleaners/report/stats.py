@@ -112,6 +112,7 @@ class RunStats:
     chrome_lines: int = 0
     chrome_words: int = 0
     body_words: int = 0
+    changes: Counter = field(default_factory=Counter)  # (step, action) -> lines or fixes
     sources: dict[str, SourceStats] = field(default_factory=lambda: defaultdict(SourceStats))
     articles: list[ArticleMeta] = field(default_factory=list)
     stories: list[StoryStats] = field(default_factory=list)  # largest first
@@ -160,6 +161,8 @@ def _add(stats: RunStats, record: dict[str, Any]) -> None:
     src.articles += 1
     lines, words = chrome_words(record.get("changes") or [])
     stats.chrome_lines += lines
+    for ch in record.get("changes") or []:
+        stats.changes[(str(ch.get("step")), str(ch.get("action")))] += int(ch.get("count") or 1)
     if meta.status != "ok":
         kind = meta.error_kind or meta.status
         stats.errors[kind] += 1
