@@ -53,6 +53,16 @@ def store_path(config: Config) -> Path:
     return Path(config.store.path or Path(config.schedule.reports) / "index.sqlite")
 
 
+def interrupted(config: Config) -> list[Path]:
+    """Earlier runs that were killed after committing batches: their inputs are indexed but
+    not written, and not marked as ingested. They are finished before a new run starts, from
+    their saved plan, without redoing their finished batches."""
+    reports = Path(config.schedule.reports)
+    with Store(store_path(config)) as store:
+        runs = store.unfinished_runs()
+    return [reports / run for run in runs if (reports / run / "work" / "plan.json").exists()]
+
+
 def dask_runner(dask_address: str) -> AbstractContextManager:
     """prefect-dask's runner: a local cluster (``local``) or the scheduler at
     ``tcp://HOST:PORT``."""
@@ -162,6 +172,10 @@ def ingest(config_file: str | None = None, dask_address: str | None = None) -> s
     """Ingest what is new in the configured sources into ``REPORTS/<run>/articles.jsonl``.
     A retried run resumes: finished batches are skipped, a written run is only reported."""
     config = load_config(Path(config_file) if config_file else None)
+    for stale in interrupted(config):
+        get_run_logger().warning("finishing %s, a run that was interrupted", stale)
+        clean_and_index(config, config_file, dask_address, stale, RunLog())
+        report_task(str(stale))
     run_dir = Path(config.schedule.reports) / run_name()
     log = RunLog()
     if not (run_dir / "articles.jsonl").exists():

@@ -185,3 +185,47 @@ def test_cli_commands_other_than_serve_do_not_import_prefect() -> None:
 
     code = "import sys, newsclean.cli, newsclean.serve; assert 'prefect' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_killed_flow_run_is_finished_by_the_next_run(prefect_server, tmp_path: Path) -> None:
+    """SIGKILL a flow run mid-batch; the next run finishes it without redoing its finished
+    batches, then ingests nothing twice: every inbox file is written exactly once."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from prefect.settings import PREFECT_API_URL
+
+    from cleaners.store import Store
+    from tests.conftest import ROOT
+    from tests.test_faults import corpus
+
+    ids = corpus(tmp_path / "inbox", 40)
+    reports = tmp_path / "reports"
+    config = write_config(tmp_path / "kill.toml", reports, inbox=tmp_path / "inbox")
+    env = dict(os.environ, PREFECT_API_URL=PREFECT_API_URL.value(), PYTHONPATH=str(ROOT))
+    child = subprocess.Popen([sys.executable, "-c", "import sys; from flows.ingest import ingest; "
+                              "ingest(sys.argv[1])", str(config)], cwd=ROOT, env=env,
+                             stdout=subprocess.DEVNULL, stderr=open(tmp_path / "child.log", "w"))
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and len(list(reports.glob("*/batches/*.jsonl"))) < 3:
+        assert child.poll() is None, (tmp_path / "child.log").read_text()[-3000:]
+        time.sleep(0.05)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    with Store(reports / "index.sqlite") as store:
+        assert store.integrity() == "ok"
+        [killed] = store.unfinished_runs()
+        committed = store.db.execute("SELECT SUM(records) FROM batches").fetchone()[0]
+        assert store.db.execute("SELECT COUNT(*) FROM records").fetchone()[0] == committed
+
+    run_dir, _ = run_flow(config)
+    written = [r["id"] for d in reports.iterdir() if (d / "articles.jsonl").exists()
+               for r in flow_records(str(d))]
+    assert sorted(written) == ids  # each article once: the killed run's and the new run's
+    assert (reports / killed / "articles.jsonl").exists() and Path(run_dir).name != killed
+    with Store(reports / "index.sqlite") as store:
+        assert store.integrity() == "ok" and store.unfinished_runs() == []
+        assert store.db.execute("SELECT COUNT(*) FROM records").fetchone()[0] == len(ids)

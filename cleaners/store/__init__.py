@@ -102,6 +102,11 @@ class Store:
         """Mark a batch done; call inside the batch's transaction."""
         self.db.execute("INSERT OR REPLACE INTO batches VALUES (?, ?, ?)", (run, n, records))
 
+    def unfinished_runs(self) -> list[str]:
+        """Runs that committed batches but never finished (killed, crashed), by name."""
+        rows = self.db.execute("SELECT DISTINCT run FROM batches ORDER BY run")
+        return [r[0] for r in rows.fetchall()]
+
     def forget_run(self, run: str) -> None:
         self.db.execute("DELETE FROM batches WHERE run = ?", (run,))
 
