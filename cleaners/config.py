@@ -168,6 +168,17 @@ class StoriesConfig:
         "the full-text join threshold, so two new stories of one event merge and reports of "
         "another meeting (0.18) do not")
     shared_terms: int = setting(5, "terms shown in signals['story'] to explain a match")
+    candidate_terms: int = setting(
+        30, "stories are looked up through an article's 30 heaviest TF-IDF terms: a headline "
+        "has fewer, so UCI is unchanged; a full text's event is in its names and rare words, "
+        "and bench/load.py spent 57 s of 249 walking the postings of common words")
+    rerank: int = setting(
+        8, "the 8 stories scoring best on those terms get an exact cosine: bench/load.py spent "
+        "163 s of 282 computing exact cosines for ~100 open candidates per article")
+    retire_days: float = setting(
+        14.0, "a story whose last report is 14 days older than the newest article seen leaves "
+        "memory (the store keeps it): far outside the 3-day window, and bench/load.py grew "
+        "~90 MB per 1,000 articles keeping every story")
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from cleaners.pipeline import process_batch
 from cleaners.read import RawDoc, iter_inputs
 from cleaners.read.files import walk
 from cleaners.record import Article
-from cleaners.store import Store
+from cleaners.store import Store, StoreError
 from cleaners.write import AtomicJsonl, OutputError, write_batch
 
 T = TypeVar("T")
@@ -108,8 +108,11 @@ def open_store(out_dir: Path, config: Config, key: str) -> Store:
         return Store(config.store.path)
     path = out_dir / WORK / "index.sqlite"
     if path.exists():
-        with Store(path) as old:
-            resumable = bool(old.finished_batches(key))
+        try:
+            with Store(path) as old:
+                resumable = bool(old.finished_batches(key))
+        except StoreError:  # another version's: not resumable, and ours to replace
+            resumable = False
         if not resumable:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)

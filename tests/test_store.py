@@ -131,7 +131,7 @@ def test_store_is_consistent_and_keeps_settings(halves, tmp_path: Path) -> None:
         assert store.integrity() == "ok"
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         counts = {t: store.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                  for t in ("records", "bands", "exact", "stories", "holders", "grams")}
+                  for t in ("records", "bands", "exact", "stories", "members", "grams")}
     assert counts["records"] == 15 and all(counts.values()), counts
     with Store(path) as store, pytest.raises(StoreError, match="other dedupe settings"):
         CorpusStage(Config().with_overrides({"dedupe": {"num_perm": 128, "bands": 64}}), store)

@@ -50,7 +50,7 @@ class CorpusStage:
         canon = self._canonical_grams(batch)
         for (art, grams), rank in zip(batch, ranks):
             self._score(art, grams, rank, self._texts_now[self._story_key(art)], canon)
-        self._grams_now = {a.id: set(g.hashes) for a, g in batch if a.duplicate_of is None}
+        self._grams_now = {a.id: set(g.hashes) for a, g in batch}
 
     def commit(self, run: str | None = None, n: int = 0, records: int = 0) -> None:
         """Save the last batch's index changes in one transaction, marking batch ``n`` of
@@ -58,8 +58,7 @@ class CorpusStage:
         with self.store.transaction():
             self._dedupe.save()
             self._stories.save()
-            self._texts.save(self._texts_now)
-            self._texts.save_grams(self._grams_now)
+            self._texts.save(self._texts_now, self._grams_now)
             self.store.set_meta("stage.seen", str(self.seen))
             if run is not None:
                 self.store.finish_batch(run, n, records)
@@ -126,13 +125,14 @@ class CorpusStage:
         rank = (art.date or "~", self.seen)
         self.seen += 1
         texts[self._story_key(art)].add(art.id, rank, set(grams.hashes), art.body or "")
+        self._texts.remember(self._story_key(art), rank, art.id)
         return rank
 
     def _canonical_grams(self, batch: list[tuple[Article, Shingles]]) -> dict[str, set[int]]:
         """N-gram sets of the canonical copies the batch's duplicates point at."""
         mine = {a.id: set(g.hashes) for a, g in batch if a.duplicate_of is None}
         wanted = {a.duplicate_of for a, _ in batch if a.duplicate_of} - set(mine)
-        mine.update(self._texts.canonical_grams(wanted))
+        mine.update((i, set(g.tolist())) for i, g in self._texts.grams(wanted).items())
         return mine
 
     def _score(self, art: Article, grams: Shingles, rank: Rank, story: StoryText,

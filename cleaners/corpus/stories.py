@@ -14,8 +14,10 @@ All state is plain data in :class:`StoryIndex` (:meth:`StoryIndex.to_dict` /
 """
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -25,6 +27,7 @@ from cleaners.corpus.stories_terms import term_counts, unit_tf
 from cleaners.record import Article
 
 DAY = 86400.0
+Reload = Callable[[list[int], float], list[dict[str, Any]]]  # (days, window) -> stories
 
 
 @dataclass
@@ -89,6 +92,8 @@ class StoryIndex:
         self.postings: dict[str, set[str]] = {}
         self._sq: dict[str, float] = {}  # squared IDF-weighted centroid norms, this batch's IDF
         self._idf: dict[str, float] = {}
+        self.newest: float | None = None  # the newest article date seen (retire stories)
+        self.reload: Reload | None = None  # a store's lookup of retired stories by day
         self.dirty: set[str] = set()  # stories changed (or gone) since a store last saved
         self.dirty_terms: set[str] = set()  # document frequencies changed since then
 
@@ -104,10 +109,7 @@ class StoryIndex:
         index.docs = int(data["docs"])
         index.df = Counter(data["df"])
         for raw in data["stories"]:
-            story = Story(**raw)
-            index.stories[story.id] = story
-            for term in story.centroid:
-                index.postings.setdefault(term, set()).add(story.id)
+            index._add_story(Story(**raw))
         return index
 
     # -- weights -------------------------------------------------------------------------------
@@ -143,22 +145,38 @@ class StoryIndex:
         return max(sq, 0.0)
 
     # -- matching ------------------------------------------------------------------------------
-    def best_match(self, vec: dict[str, float], when: float | None) -> tuple[Story | None, float]:
-        """The open story whose centroid is most similar to ``vec`` (ties: the older story)."""
-        dots: dict[str, float] = {}
-        for term, w in vec.items():
-            scale = w * self.idf(term)
+    def candidates(self, weights: dict[str, float], when: float | None,
+                   extra: tuple[float | None, ...] = ()) -> list[str]:
+        """The open stories most likely to be the most similar, best first: scored on the
+        ``candidate_terms`` heaviest terms only, then the best ``rerank`` get an exact
+        cosine. A headline has fewer terms than that, so its scores are exact; for a full
+        text the heavy terms (names, rare words) decide, and walking the postings of common
+        words would cost time in proportion to the whole index."""
+        top = heapq.nlargest(self.config.candidate_terms, weights.items(),
+                             key=lambda tw: (tw[1], tw[0]))
+        window = self.config.window_days * DAY
+        partial: dict[str, float] = {}
+        for term, weight in top:
             for sid in self.postings.get(term, ()):
                 story = self.stories.get(sid)
-                if story is not None and story.count > 0 and term in story.centroid:
-                    dots[sid] = dots.get(sid, 0.0) + scale * story.centroid[term]
-        window = self.config.window_days * DAY
+                if story is None or story.count <= 0:
+                    continue
+                if sid not in partial and not any(story.open_at(w, window) for w in (when, *extra)):
+                    continue
+                partial[sid] = partial.get(sid, 0.0) + (
+                    weight * self.idf(term) * story.centroid.get(term, 0.0))
+        ranked = sorted(partial, key=lambda sid: (-partial[sid] / self._norm(self.stories[sid]), sid))
+        return ranked[: self.config.rerank]
+
+    def best_match(self, vec: dict[str, float], when: float | None) -> tuple[Story | None, float]:
+        """The open story whose centroid is most similar to ``vec`` (ties: the older story)."""
         best: Story | None = None
         best_sim = 0.0
-        for sid, dot in dots.items():
+        weights = {t: w * self.idf(t) for t, w in vec.items()}
+        for sid in self.candidates(vec, when):
             story = self.stories[sid]
-            if not story.open_at(when, window):
-                continue
+            centroid = story.centroid
+            dot = sum(w * centroid.get(t, 0.0) for t, w in weights.items())
             sim = dot / self._norm(story)
             if sim > best_sim or (sim == best_sim and best is not None and sid < best.id):
                 best, best_sim = story, sim
@@ -202,6 +220,8 @@ class StoryIndex:
         self._idf.clear()
         items = [_Item(a, unit_tf(c), timestamp(a.date), self.threshold(_words(c)))
                  for a, c in zip(usable, counts)]
+        self.retire(max((i.when for i in items if i.when is not None), default=None))
+        self.reopen([i.when for i in items if i.when is not None])
         before = set(self.stories)
         for item in items:
             self._place(item, None)
@@ -245,6 +265,44 @@ class StoryIndex:
         own.remove(item.tf)
         self._place(item, own)
 
+    def retire(self, when: float | None) -> list[str]:
+        """Drop from memory the stories whose last report is ``retire_days`` older than the
+        newest article seen (a store keeps them): memory stays bounded by the stories of
+        recent weeks. A report that arrives that late starts a story of its own."""
+        if when is not None and (self.newest is None or when > self.newest):
+            self.newest = when
+        if self.newest is None:
+            return []
+        horizon = self.newest - self.config.retire_days * DAY
+        old = [sid for sid, st in self.stories.items()
+               if st.end is not None and st.end < horizon and sid not in self.dirty]
+        for sid in old:
+            for term in self.stories.pop(sid).centroid:
+                held = self.postings.get(term)
+                if held is not None:
+                    held.discard(sid)
+                    if not held:
+                        del self.postings[term]
+        return old
+
+    def reopen(self, whens: list[float]) -> None:
+        """Bring back retired stories that articles dated before the retirement horizon may
+        join (``self.reload`` asks the store for the stories open on given days)."""
+        if self.reload is None or self.newest is None:
+            return
+        horizon = self.newest - (self.config.retire_days - self.config.window_days) * DAY
+        days = sorted({int(w // DAY) for w in whens if w < horizon})
+        if not days:
+            return
+        for raw in self.reload(days, self.config.window_days * DAY):
+            if raw["id"] not in self.stories:
+                self._add_story(Story(**raw))
+
+    def _add_story(self, story: Story) -> None:
+        self.stories[story.id] = story
+        for term in story.centroid:
+            self.postings.setdefault(term, set()).add(story.id)
+
     def centroid_similarity(self, one: Story, two: Story) -> float:
         """Cosine of two stories' IDF-weighted centroids."""
         small, big = (one, two) if len(one.centroid) <= len(two.centroid) else (two, one)
@@ -260,22 +318,17 @@ class StoryIndex:
         limit = self.config.merge_threshold
         if limit <= 0 or limit > 1:
             return
-        window = self.config.window_days * DAY
         into: dict[str, Story] = {}
         for sid in new:
             story = self.stories[sid]
             if story.count == 0:
                 continue
-            cands: set[str] = set()
-            for term in story.centroid:
-                cands.update(self.postings.get(term, ()))
+            weights = {t: v * self.idf(t) for t, v in story.centroid.items()}
+            cands = self.candidates(weights, story.start, (story.end,))
             best, best_sim = None, 0.0
             for cid in sorted(cands):
-                other = self.stories.get(cid)
-                if other is None or other is story or other.count == 0:
-                    continue
-                if not (story.start is None or other.open_at(story.start, window)
-                        or other.open_at(story.end, window)):
+                other = self.stories[cid]
+                if other is story:
                     continue
                 sim = self.centroid_similarity(story, other)
                 if sim >= limit and sim > best_sim:  # ties: the first in id order

@@ -15,12 +15,11 @@ Rank = tuple[str, int]  # (date, or a sentinel after every date; order seen): ea
 @dataclass
 class StoryText:
     """A story's score data. ``holders`` may hold only the n-grams a batch asks about (the
-    store keeps the rest); ``changed`` lists the n-grams whose holder changed since loaded."""
+    store keeps the members' n-gram sets)."""
 
     holders: dict[int, tuple[Rank, str]] = field(default_factory=dict)
     fact_counts: Counter[str] = field(default_factory=Counter)
     lengths: list[int] = field(default_factory=list)
-    changed: set[int] = field(default_factory=set)
     key: dict[str, int] | None = None  # key facts, recomputed after the story grows
 
     def add(self, art_id: str, rank: Rank, grams: set[int], text: str) -> None:
@@ -28,7 +27,6 @@ class StoryText:
             held = self.holders.get(gram)
             if held is None or rank < held[0]:
                 self.holders[gram] = (rank, art_id)
-                self.changed.add(gram)
         self.fact_counts.update(facts(text))
         insort(self.lengths, len(text.split()))
         self.key = None

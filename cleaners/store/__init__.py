@@ -1,10 +1,9 @@
 """The embedded SQLite store: what later runs need of everything indexed before.
 
 One file (WAL journal, one transaction per batch) holds the dedupe index (exact hashes, LSH
-bands, signatures), the story index (centroids, document frequencies), per story the
-earliest holder of each word n-gram (for originality) with its facts and lengths (for
-completeness), the n-gram sets of canonical copies, the keys of inputs already ingested,
-and the batches each run finished. A scheduled run opens it, adds its batches and never
+bands, signatures), the story index (centroids, document frequencies), per story its
+members with their facts and lengths (for completeness), per article its word n-gram set
+(for originality), the keys of inputs already ingested, and the batches each run finished. A scheduled run opens it, adds its batches and never
 reprocesses old articles.
 
 SQL stays in this package; the indexes themselves are plain data (:mod:`cleaners.corpus`).
@@ -21,7 +20,7 @@ from typing import Any
 
 from cleaners.store.tables import SCHEMA
 
-VERSION = "1"
+VERSION = "3"
 
 
 class StoreError(Exception):

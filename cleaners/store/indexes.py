@@ -11,7 +11,7 @@ import numpy as np
 
 from cleaners.config import DedupeConfig, StoriesConfig
 from cleaners.corpus.dedupe import DedupeIndex
-from cleaners.corpus.stories import StoryIndex
+from cleaners.corpus.stories import DAY, StoryIndex
 from cleaners.store import Store
 from cleaners.store.tables import signed, unsigned
 
@@ -86,19 +86,40 @@ class StoryTables:
         store.check_settings("stories", {k: getattr(config, k) for k in STORY_KEYS})
         db = store.db
         docs = int(store.get_meta("stories.docs") or 0)
-        stories = [json.loads(data) for (data,) in db.execute("SELECT data FROM stories")]
+        newest = store.get_meta("stories.newest")
+        newest = float(newest) if newest else None
+        horizon = newest - config.retire_days * DAY if newest is not None else None
+        rows = db.execute("SELECT data FROM stories WHERE last IS NULL OR last >= ? ORDER BY id",
+                          (horizon if horizon is not None else float("-inf"),))
+        stories = [json.loads(data) for (data,) in rows]
         df = Counter(dict(db.execute("SELECT term, n FROM df")))
         self.index = StoryIndex.from_dict({"docs": docs, "df": df, "stories": stories}, config)
+        self.index.newest = newest
+        self.index.reload = self.open_on
+
+    def open_on(self, days: list[int], window: float) -> list[dict]:
+        """Stored stories open on any of ``days`` (day numbers since the epoch)."""
+        found: dict[str, dict] = {}
+        for day in days:
+            for sid, data in self.store.db.execute(
+                    "SELECT id, data FROM stories WHERE last >= ? AND first <= ?",
+                    (day * DAY - window, (day + 1) * DAY + window)):
+                if sid not in found:
+                    found[sid] = json.loads(data)
+        return [found[sid] for sid in sorted(found)]
 
     def save(self) -> None:
         index, db = self.index, self.store.db
         gone = [sid for sid in index.dirty if sid not in index.stories]
         db.executemany("DELETE FROM stories WHERE id = ?", ((sid,) for sid in gone))
-        db.executemany("INSERT OR REPLACE INTO stories VALUES (?, ?)", (
-            (sid, json.dumps(vars(index.stories[sid])))
+        db.executemany("INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?)", (
+            (sid, index.stories[sid].start, index.stories[sid].end,
+             json.dumps(vars(index.stories[sid])))
             for sid in sorted(index.dirty) if sid in index.stories))
         db.executemany("INSERT OR REPLACE INTO df VALUES (?, ?)",
                        ((t, index.df[t]) for t in index.dirty_terms))
         self.store.set_meta("stories.docs", str(index.docs))
+        if index.newest is not None:
+            self.store.set_meta("stories.newest", repr(index.newest))
         index.dirty.clear()
         index.dirty_terms.clear()

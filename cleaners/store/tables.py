@@ -13,17 +13,18 @@ CREATE TABLE IF NOT EXISTS records (idx INTEGER PRIMARY KEY, id TEXT NOT NULL UN
 CREATE TABLE IF NOT EXISTS exact (key INTEGER PRIMARY KEY, idx INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS bands (key INTEGER PRIMARY KEY, idxs BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS superseded (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);
--- stories: centroids (JSON) and document frequencies
-CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
+-- stories: centroids (JSON) with the dates of their first and last reports, and document frequencies
+CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, first REAL, last REAL,
+    data TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS stories_last ON stories (last);
 CREATE TABLE IF NOT EXISTS df (term TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
--- scores: per story (by a small integer key) its facts and lengths, and per n-gram the
--- earliest member holding it; the n-gram sets of canonical copies (zlib'd uint64 arrays)
+-- scores: per story (by a small integer key) its members, facts and lengths; per article
+-- its word n-gram set (a uint64 array)
 CREATE TABLE IF NOT EXISTS story_keys (id TEXT PRIMARY KEY, key INTEGER NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS story_text (key INTEGER PRIMARY KEY, facts TEXT NOT NULL,
     lengths TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS holders (story INTEGER NOT NULL, gram INTEGER NOT NULL,
-    date TEXT NOT NULL, seen INTEGER NOT NULL, holder TEXT NOT NULL,
-    PRIMARY KEY (story, gram)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS members (key INTEGER NOT NULL, date TEXT NOT NULL,
+    seen INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (key, seen)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS grams (id TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
 """
 

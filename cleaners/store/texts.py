@@ -1,26 +1,36 @@
-"""Score data in the store: per story its facts, lengths and n-gram holders, and the n-gram
-sets of canonical copies. A batch loads only the stories it touches and, of their n-gram
-holders, only the n-grams its own members have; so memory stays bounded by the batch,
-not the corpus."""
+"""Score data in the store: per story its members (rank and id), facts and lengths, and per
+article its word n-gram set (one blob). A batch loads only the stories it touches, and the
+earliest holder of each of its own n-grams is found in numpy from the earlier members' sets;
+so memory stays bounded by the batch, not the corpus, and a batch writes one row per
+article rather than one per n-gram."""
 from __future__ import annotations
 
 import json
-import zlib
 from collections import Counter
+from collections.abc import Iterator
 
 import numpy as np
 
-from cleaners.corpus.storytext import StoryText
+from cleaners.corpus.storytext import Rank, StoryText
 from cleaners.store import Store
-from cleaners.store.tables import signed, unsigned
+
+CHUNK = 500  # SQLite host parameters per IN (...) list
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _blob(grams: set[int]) -> bytes:
+    return np.fromiter(grams, dtype=np.uint64, count=len(grams)).tobytes()
 
 
 class TextTables:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.keys: dict[str, int] = dict(store.db.execute("SELECT id, key FROM story_keys"))
-        self.store.db.execute("CREATE TEMP TABLE IF NOT EXISTS want_grams (story INTEGER, "
-                              "gram INTEGER, PRIMARY KEY (story, gram)) WITHOUT ROWID")
+        self._members: list[tuple[int, str, int, str]] = []  # this batch's (key, date, seen, id)
 
     def _key(self, story: str) -> int:
         key = self.keys.get(story)
@@ -30,47 +40,66 @@ class TextTables:
         return key
 
     def load(self, wanted: dict[str, set[int]]) -> dict[str, StoryText]:
-        """The stories named in ``wanted`` with their holders of the given n-grams."""
-        db = self.store.db
+        """The stories named in ``wanted`` with the earliest holders of the given n-grams."""
         texts = {story: StoryText() for story in wanted}
-        known = {story: self.keys[story] for story in wanted if story in self.keys}
-        if not known:
-            return texts
-        by_key = {key: texts[story] for story, key in known.items()}
-        marks = ",".join("?" * len(by_key))
-        for key, facts, lengths in db.execute(
-                f"SELECT key, facts, lengths FROM story_text WHERE key IN ({marks})", list(by_key)):
-            by_key[key].fact_counts = Counter(json.loads(facts))
-            by_key[key].lengths = json.loads(lengths)
-        db.execute("DELETE FROM want_grams")
-        db.executemany("INSERT OR IGNORE INTO want_grams VALUES (?, ?)", (
-            (key, signed(g)) for story, key in known.items() for g in wanted[story]))
-        for key, gram, date, seen, holder in db.execute(
-                "SELECT h.story, h.gram, h.date, h.seen, h.holder FROM want_grams w "
-                "JOIN holders h ON h.story = w.story AND h.gram = w.gram"):
-            by_key[key].holders[unsigned(gram)] = ((date, seen), holder)
+        known = {self.keys[s]: s for s in wanted if s in self.keys}
+        db = self.store.db
+        members: dict[int, list[tuple[Rank, str]]] = {key: [] for key in known}
+        for part in _chunks(list(known)):
+            marks = ",".join("?" * len(part))
+            for key, facts, lengths in db.execute(
+                    f"SELECT key, facts, lengths FROM story_text WHERE key IN ({marks})", part):
+                text = texts[known[key]]
+                text.fact_counts, text.lengths = Counter(json.loads(facts)), json.loads(lengths)
+            for key, date, seen, art_id in db.execute(
+                    f"SELECT key, date, seen, id FROM members WHERE key IN ({marks})", part):
+                members[key].append(((date, seen), art_id))
+        grams = self.grams({art_id for found in members.values() for _, art_id in found})
+        for key, found in members.items():
+            story = known[key]
+            texts[story].holders = holders(sorted(found), grams, wanted[story])
         return texts
 
-    def save(self, texts: dict[str, StoryText]) -> None:
-        """Write what changed; call inside the batch's transaction."""
-        db = self.store.db
-        for story, text in texts.items():
-            key = self._key(story)
-            db.execute("INSERT OR REPLACE INTO story_text VALUES (?, ?, ?)",
-                       (key, json.dumps(text.fact_counts), json.dumps(text.lengths)))
-            db.executemany("INSERT OR REPLACE INTO holders VALUES (?, ?, ?, ?, ?)", (
-                (key, signed(g), *text.holders[g][0], text.holders[g][1]) for g in text.changed))
-            text.changed.clear()
-
-    def canonical_grams(self, ids: set[str]) -> dict[str, set[int]]:
-        found: dict[str, set[int]] = {}
-        for art_id in sorted(ids):
-            row = self.store.db.execute("SELECT data FROM grams WHERE id = ?", (art_id,)).fetchone()
-            if row is not None:
-                found[art_id] = set(np.frombuffer(zlib.decompress(row[0]), dtype=np.uint64).tolist())
+    def grams(self, ids: set[str]) -> dict[str, np.ndarray]:
+        """The stored n-gram sets of ``ids`` (uint64 arrays)."""
+        found: dict[str, np.ndarray] = {}
+        for part in _chunks(sorted(ids)):
+            marks = ",".join("?" * len(part))
+            for art_id, data in self.store.db.execute(
+                    f"SELECT id, data FROM grams WHERE id IN ({marks})", part):
+                found[art_id] = np.frombuffer(data, dtype=np.uint64)
         return found
 
-    def save_grams(self, grams: dict[str, set[int]]) -> None:
-        self.store.db.executemany("INSERT OR REPLACE INTO grams VALUES (?, ?)", (
-            (art_id, zlib.compress(np.fromiter(sorted(g), dtype=np.uint64, count=len(g)).tobytes()))
-            for art_id, g in grams.items()))
+    def remember(self, story: str, rank: Rank, art_id: str) -> None:
+        """A batch member, written by the next :meth:`save`."""
+        self._members.append((self._key(story), rank[0], rank[1], art_id))
+
+    def save(self, texts: dict[str, StoryText], grams: dict[str, set[int]]) -> None:
+        """Write the batch; call inside its transaction."""
+        db = self.store.db
+        db.executemany("INSERT OR REPLACE INTO story_text VALUES (?, ?, ?)", (
+            (self._key(story), json.dumps(text.fact_counts), json.dumps(text.lengths))
+            for story, text in texts.items()))
+        db.executemany("INSERT INTO members VALUES (?, ?, ?, ?)", self._members)
+        db.executemany("INSERT OR REPLACE INTO grams VALUES (?, ?)",
+                       ((art_id, _blob(g)) for art_id, g in grams.items()))
+        self._members = []
+
+
+def holders(members: list[tuple[Rank, str]], grams: dict[str, np.ndarray],
+            wanted: set[int]) -> dict[int, tuple[Rank, str]]:
+    """For each wanted n-gram that an earlier member has, the earliest such member
+    (``members`` sorted by rank)."""
+    arrays = [grams.get(art_id, np.zeros(0, np.uint64)) for _, art_id in members]
+    if not wanted or not sum(len(a) for a in arrays):
+        return {}
+    allg = np.concatenate(arrays)
+    owner = np.repeat(np.arange(len(arrays)), [len(a) for a in arrays])
+    order = np.lexsort((owner, allg))  # by n-gram, then the earliest member
+    allg, owner = allg[order], owner[order]
+    first = np.r_[True, allg[1:] != allg[:-1]]
+    uniq, holder = allg[first], owner[first]
+    want = np.fromiter(wanted, dtype=np.uint64, count=len(wanted))
+    pos = np.minimum(np.searchsorted(uniq, want), len(uniq) - 1)
+    hit = uniq[pos] == want
+    return {int(g): members[int(h)] for g, h in zip(want[hit], holder[pos[hit]])}
