@@ -173,7 +173,7 @@ class StoriesConfig:
         "has fewer, so UCI is unchanged; a full text's event is in its names and rare words, "
         "and bench/load.py spent 57 s of 249 walking the postings of common words")
     rerank: int = setting(
-        8, "the 8 stories scoring best on those terms get an exact cosine: bench/load.py spent "
+        4, "the 4 stories scoring best on those terms get an exact cosine: bench/load.py spent "
         "163 s of 282 computing exact cosines for ~100 open candidates per article")
     retire_days: float = setting(
         14.0, "a story whose last report is 14 days older than the newest article seen leaves "

@@ -42,6 +42,7 @@ class CorpusStage:
         if features is None:
             features = batch_features(arts, self.config)
         self._unique_ids(live)
+        self._dedupe.prepare(features.signed)
         self.dedupe.add_batch(live, features.signed)
         self.demoted.update(self.stories.add_batch(live, features.terms))
         batch = list(zip(live, features.grams))

@@ -10,10 +10,11 @@ from collections import Counter
 import numpy as np
 
 from cleaners.config import DedupeConfig, StoriesConfig
-from cleaners.corpus.dedupe import DedupeIndex
+from cleaners.corpus.dedupe import DedupeIndex, Signed
 from cleaners.corpus.stories import DAY, StoryIndex
 from cleaners.store import Store
-from cleaners.store.tables import signed, unsigned
+from cleaners.store.tables import chunks, unsigned
+from cleaners.store.tables import signed as signed_key
 
 DEDUPE_KEYS = ("num_perm", "seed", "bands", "rows", "shingle_words")
 
@@ -40,12 +41,26 @@ class DedupeTables:
             index.parent.append(parent)
             index.sizes[i] = size
             index.sigs[i] = np.frombuffer(sig, dtype=np.uint32)
-        index.exact = {unsigned(k): v for k, v in db.execute("SELECT key, idx FROM exact")}
-        for key, idxs in db.execute("SELECT key, idxs FROM bands"):
-            held = np.frombuffer(idxs, dtype=np.int32).tolist()
-            index.buckets[unsigned(key)] = held[0] if len(held) == 1 else held
         index.superseded = dict(db.execute("SELECT old, new FROM superseded ORDER BY rowid"))
         index.dirty.clear()
+
+    def prepare(self, signed: Signed) -> None:
+        """Load the exact keys and LSH buckets a batch looks up (and no others): the
+        buckets of a large index would otherwise hold ~3 KB of Python objects per article."""
+        index, db = self.index, self.store.db
+        index.exact, index.buckets = {}, {}
+        keys = sorted({signed_key(k) for k in signed.keys})
+        bands = sorted({signed_key(k) for row in signed.bands for k in row})
+        for part in chunks(keys):
+            marks = ",".join("?" * len(part))
+            index.exact.update((unsigned(k), v) for k, v in db.execute(
+                f"SELECT key, idx FROM exact WHERE key IN ({marks})", part))
+        for part in chunks(bands):
+            marks = ",".join("?" * len(part))
+            for key, idxs in db.execute(f"SELECT key, idxs FROM bands WHERE key IN ({marks})",
+                                        part):
+                held = np.frombuffer(idxs, dtype=np.int32).tolist()
+                index.buckets[unsigned(key)] = held[0] if len(held) == 1 else held
 
     def save(self) -> None:
         """Write the changes since the last save; call inside the batch's transaction."""
@@ -61,11 +76,11 @@ class DedupeTables:
         exact, rows = [], []
         for key in index.dirty:
             if key in index.exact:
-                exact.append((signed(key), index.exact[key]))
+                exact.append((signed_key(key), index.exact[key]))
             held = index.buckets.get(key)
             if held is not None:
                 idxs = held if isinstance(held, list) else [held]
-                rows.append((signed(key), np.asarray(idxs, dtype=np.int32).tobytes()))
+                rows.append((signed_key(key), np.asarray(idxs, dtype=np.int32).tobytes()))
         db.executemany("INSERT OR REPLACE INTO exact VALUES (?, ?)", exact)
         db.executemany("INSERT OR REPLACE INTO bands VALUES (?, ?)", rows)
         items = list(index.superseded.items())[self.saved_superseded:]

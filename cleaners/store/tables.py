@@ -2,6 +2,8 @@
 signed 64-bit (SQLite's INTEGER): see :func:`signed` and :func:`unsigned`."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY) WITHOUT ROWID;
@@ -29,6 +31,12 @@ CREATE TABLE IF NOT EXISTS grams (id TEXT PRIMARY KEY, data BLOB NOT NULL) WITHO
 """
 
 _TOP = 1 << 63
+CHUNK = 500  # host parameters per IN (...) list (SQLite allows 999 in old builds)
+
+
+def chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def signed(value: int) -> int:

@@ -7,20 +7,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 
 import numpy as np
 
 from cleaners.corpus.storytext import Rank, StoryText
 from cleaners.store import Store
-
-CHUNK = 500  # SQLite host parameters per IN (...) list
-
-
-def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
+from cleaners.store.tables import chunks
 
 def _blob(grams: set[int]) -> bytes:
     return np.fromiter(grams, dtype=np.uint64, count=len(grams)).tobytes()
@@ -45,7 +37,7 @@ class TextTables:
         known = {self.keys[s]: s for s in wanted if s in self.keys}
         db = self.store.db
         members: dict[int, list[tuple[Rank, str]]] = {key: [] for key in known}
-        for part in _chunks(list(known)):
+        for part in chunks(list(known)):
             marks = ",".join("?" * len(part))
             for key, facts, lengths in db.execute(
                     f"SELECT key, facts, lengths FROM story_text WHERE key IN ({marks})", part):
@@ -63,7 +55,7 @@ class TextTables:
     def grams(self, ids: set[str]) -> dict[str, np.ndarray]:
         """The stored n-gram sets of ``ids`` (uint64 arrays)."""
         found: dict[str, np.ndarray] = {}
-        for part in _chunks(sorted(ids)):
+        for part in chunks(sorted(ids)):
             marks = ",".join("?" * len(part))
             for art_id, data in self.store.db.execute(
                     f"SELECT id, data FROM grams WHERE id IN ({marks})", part):
