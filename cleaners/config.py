@@ -176,9 +176,9 @@ class StoriesConfig:
         4, "the 4 stories scoring best on those terms get an exact cosine: bench/load.py spent "
         "163 s of 282 computing exact cosines for ~100 open candidates per article")
     retire_days: float = setting(
-        14.0, "a story whose last report is 14 days older than the newest article seen leaves "
-        "memory (the store keeps it): far outside the 3-day window, and bench/load.py grew "
-        "~90 MB per 1,000 articles keeping every story")
+        7.0, "a story whose last report is 7 days older than the newest article seen leaves "
+        "memory (the store keeps it and brings it back for a late report): twice the 3-day "
+        "window, and bench/load.py grew ~90 MB per 1,000 articles keeping every story")
 
 
 @dataclass(frozen=True)

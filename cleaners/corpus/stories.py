@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from cleaners.config import StoriesConfig
+from cleaners.corpus.postings import Postings
 from cleaners.corpus.stories_terms import term_counts, unit_tf
 from cleaners.record import Article
 
@@ -89,7 +90,7 @@ class StoryIndex:
         self.docs = 0
         self.df: Counter = Counter()
         self.stories: dict[str, Story] = {}
-        self.postings: dict[str, set[str]] = {}
+        self.postings = Postings()
         self._sq: dict[str, float] = {}  # squared IDF-weighted centroid norms, this batch's IDF
         self._idf: dict[str, float] = {}
         self.newest: float | None = None  # the newest article date seen (retire stories)
@@ -157,7 +158,7 @@ class StoryIndex:
         window = self.config.window_days * DAY
         partial: dict[str, float] = {}
         for term, weight in top:
-            for sid in self.postings.get(term, ()):
+            for sid in self.postings.get(term):
                 story = self.stories.get(sid)
                 if story is None or story.count <= 0:
                     continue
@@ -251,8 +252,7 @@ class StoryIndex:
         self._sq[story.id] = self._sq_after(story, item.tf, +1.0)
         story.add(item.tf, item.when)
         self.dirty.add(story.id)
-        for term in item.tf:
-            self.postings.setdefault(term, set()).add(story.id)
+        self.postings.add_all(item.tf, story.id)
         item.story = story
 
     def _move(self, item: _Item) -> None:
@@ -277,12 +277,7 @@ class StoryIndex:
         old = [sid for sid, st in self.stories.items()
                if st.end is not None and st.end < horizon and sid not in self.dirty]
         for sid in old:
-            for term in self.stories.pop(sid).centroid:
-                held = self.postings.get(term)
-                if held is not None:
-                    held.discard(sid)
-                    if not held:
-                        del self.postings[term]
+            self.postings.remove_all(self.stories.pop(sid).centroid, sid)
         return old
 
     def reopen(self, whens: list[float]) -> None:
@@ -300,8 +295,7 @@ class StoryIndex:
 
     def _add_story(self, story: Story) -> None:
         self.stories[story.id] = story
-        for term in story.centroid:
-            self.postings.setdefault(term, set()).add(story.id)
+        self.postings.add_all(story.centroid, story.id)
 
     def centroid_similarity(self, one: Story, two: Story) -> float:
         """Cosine of two stories' IDF-weighted centroids."""
@@ -340,7 +334,7 @@ class StoryIndex:
                 old = best.centroid.get(term, 0.0)
                 sq += ((old + v) ** 2 - old * old) * self.idf(term) ** 2
                 best.centroid[term] = old + v
-                self.postings.setdefault(term, set()).add(best.id)
+                self.postings.add(term, best.id)
             self._sq[best.id] = max(sq, 0.0)
             best.count += story.count
             for when in (story.start, story.end):
