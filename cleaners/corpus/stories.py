@@ -16,57 +16,18 @@ from __future__ import annotations
 
 import heapq
 import math
+from sys import intern
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from cleaners.config import StoriesConfig
 from cleaners.corpus.postings import Postings
+from cleaners.corpus.story_memory import DAY, LoadDf, Reload, Story, StoryMemory
 from cleaners.corpus.stories_terms import term_counts, unit_tf
 from cleaners.record import Article
 
-DAY = 86400.0
-Reload = Callable[[list[int], float], list[dict[str, Any]]]  # (days, window) -> stories
-
-
-@dataclass
-class Story:
-    """One story: the sum of its members' unit term vectors and the dates it covers."""
-
-    id: str
-    centroid: dict[str, float] = field(default_factory=dict)
-    count: int = 0
-    start: float | None = None
-    end: float | None = None
-    first: str | None = None
-    first_time: float | None = None
-
-    def add(self, vec: dict[str, float], when: float | None) -> None:
-        for term, v in vec.items():
-            self.centroid[term] = self.centroid.get(term, 0.0) + v
-        self.count += 1
-        if when is not None:
-            self.start = when if self.start is None else min(self.start, when)
-            self.end = when if self.end is None else max(self.end, when)
-
-    def remove(self, vec: dict[str, float]) -> None:
-        """Take a member out again (batch refinement); the date range is left as it was."""
-        for term, v in vec.items():
-            left = self.centroid.get(term, 0.0) - v
-            if abs(left) > 1e-9:
-                self.centroid[term] = left
-            else:
-                self.centroid.pop(term, None)
-        self.count -= 1
-
-    def open_at(self, when: float | None, window: float) -> bool:
-        """Undated articles and undated stories meet everything; else the date must fall
-        within ``window`` seconds of the story's date range."""
-        if when is None or self.start is None or self.end is None:
-            return True
-        return self.start - window <= when <= self.end + window
 
 
 def timestamp(date: str | None) -> float | None:
@@ -82,7 +43,7 @@ def timestamp(date: str | None) -> float | None:
     return dt.timestamp()
 
 
-class StoryIndex:
+class StoryIndex(StoryMemory):
     """Stories so far and the document frequencies behind the IDF; add batches in input order."""
 
     def __init__(self, config: StoriesConfig | None = None) -> None:
@@ -95,6 +56,7 @@ class StoryIndex:
         self._idf: dict[str, float] = {}
         self.newest: float | None = None  # the newest article date seen (retire stories)
         self.reload: Reload | None = None  # a store's lookup of retired stories by day
+        self.load_df: LoadDf | None = None  # a store's document frequencies of given terms
         self.dirty: set[str] = set()  # stories changed (or gone) since a store last saved
         self.dirty_terms: set[str] = set()  # document frequencies changed since then
 
@@ -213,16 +175,12 @@ class StoryIndex:
         usable = [a for a in arts if a.status == "ok"]
         if counts is None:
             counts = batch_terms(usable, self.config)
-        self.docs += len(usable)
-        for c in counts:
-            self.df.update(c.keys())
-            self.dirty_terms.update(c.keys())
-        self._sq.clear()
-        self._idf.clear()
+        counts = [Counter({intern(t): n for t, n in c.items()}) for c in counts]
         items = [_Item(a, unit_tf(c), timestamp(a.date), self.threshold(_words(c)))
                  for a, c in zip(usable, counts)]
         self.retire(max((i.when for i in items if i.when is not None), default=None))
         self.reopen([i.when for i in items if i.when is not None])
+        self.count_terms(counts)
         before = set(self.stories)
         for item in items:
             self._place(item, None)
@@ -264,38 +222,6 @@ class StoryIndex:
         self._sq[own.id] = self._sq_after(own, item.tf, -1.0)
         own.remove(item.tf)
         self._place(item, own)
-
-    def retire(self, when: float | None) -> list[str]:
-        """Drop from memory the stories whose last report is ``retire_days`` older than the
-        newest article seen (a store keeps them): memory stays bounded by the stories of
-        recent weeks. A report that arrives that late starts a story of its own."""
-        if when is not None and (self.newest is None or when > self.newest):
-            self.newest = when
-        if self.newest is None:
-            return []
-        horizon = self.newest - self.config.retire_days * DAY
-        old = [sid for sid, st in self.stories.items()
-               if st.end is not None and st.end < horizon and sid not in self.dirty]
-        for sid in old:
-            self.postings.remove_all(self.stories.pop(sid).centroid, sid)
-        return old
-
-    def reopen(self, whens: list[float]) -> None:
-        """Bring back retired stories that articles dated before the retirement horizon may
-        join (``self.reload`` asks the store for the stories open on given days)."""
-        if self.reload is None or self.newest is None:
-            return
-        horizon = self.newest - (self.config.retire_days - self.config.window_days) * DAY
-        days = sorted({int(w // DAY) for w in whens if w < horizon})
-        if not days:
-            return
-        for raw in self.reload(days, self.config.window_days * DAY):
-            if raw["id"] not in self.stories:
-                self._add_story(Story(**raw))
-
-    def _add_story(self, story: Story) -> None:
-        self.stories[story.id] = story
-        self.postings.add_all(story.centroid, story.id)
 
     def centroid_similarity(self, one: Story, two: Story) -> float:
         """Cosine of two stories' IDF-weighted centroids."""

@@ -107,10 +107,21 @@ class StoryTables:
         rows = db.execute("SELECT data FROM stories WHERE last IS NULL OR last >= ? ORDER BY id",
                           (horizon if horizon is not None else float("-inf"),))
         stories = [json.loads(data) for (data,) in rows]
-        df = Counter(dict(db.execute("SELECT term, n FROM df")))
+        terms = sorted({t for story in stories for t in story["centroid"]})
+        df = Counter(self.df_of(terms))
         self.index = StoryIndex.from_dict({"docs": docs, "df": df, "stories": stories}, config)
         self.index.newest = newest
         self.index.reload = self.open_on
+        self.index.load_df = self.df_of
+
+    def df_of(self, terms: list[str]) -> dict[str, int]:
+        """Stored document frequencies of ``terms`` (absent: never seen)."""
+        db = self.store.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS want_terms (term TEXT PRIMARY KEY) "
+                   "WITHOUT ROWID")
+        db.execute("DELETE FROM want_terms")
+        db.executemany("INSERT OR IGNORE INTO want_terms VALUES (?)", ((t,) for t in terms))
+        return dict(db.execute("SELECT d.term, d.n FROM want_terms w JOIN df d ON d.term = w.term"))
 
     def open_on(self, days: list[int], window: float) -> list[dict]:
         """Stored stories open on any of ``days`` (day numbers since the epoch)."""

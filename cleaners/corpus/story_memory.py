@@ -1,0 +1,112 @@
+"""What keeps a story index's memory bounded over a long stream: stories whose last report
+is far behind the newest article leave memory (a store keeps them) and come back when a late
+report may join them, and document frequencies are held only for the terms that the
+stories in memory and the current batch use (the store keeps them all)."""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+DAY = 86400.0
+Reload = Callable[[list[int], float], list[dict[str, Any]]]  # (days, window) -> stories
+LoadDf = Callable[[list[str]], dict[str, int]]  # terms -> stored document frequencies
+
+
+@dataclass
+class Story:
+    """One story: the sum of its members' unit term vectors and the dates it covers."""
+
+    id: str
+    centroid: dict[str, float] = field(default_factory=dict)
+    count: int = 0
+    start: float | None = None
+    end: float | None = None
+    first: str | None = None
+    first_time: float | None = None
+
+    def add(self, vec: dict[str, float], when: float | None) -> None:
+        for term, v in vec.items():
+            self.centroid[term] = self.centroid.get(term, 0.0) + v
+        self.count += 1
+        if when is not None:
+            self.start = when if self.start is None else min(self.start, when)
+            self.end = when if self.end is None else max(self.end, when)
+
+    def remove(self, vec: dict[str, float]) -> None:
+        """Take a member out again (batch refinement); the date range is left as it was."""
+        for term, v in vec.items():
+            left = self.centroid.get(term, 0.0) - v
+            if abs(left) > 1e-9:
+                self.centroid[term] = left
+            else:
+                self.centroid.pop(term, None)
+        self.count -= 1
+
+    def open_at(self, when: float | None, window: float) -> bool:
+        """Undated articles and undated stories meet everything; else the date must fall
+        within ``window`` seconds of the story's date range."""
+        if when is None or self.start is None or self.end is None:
+            return True
+        return self.start - window <= when <= self.end + window
+
+
+class StoryMemory:
+    """Retirement and recall of stories, and document frequencies on demand; mixed into
+    :class:`~cleaners.corpus.stories.StoryIndex`, whose fields it uses."""
+
+    def count_terms(self, counts: list[Counter]) -> None:
+        """Add a batch's documents to the document frequencies (loading the stored counts of
+        terms not in memory first)."""
+        terms: set[str] = set()
+        for c in counts:
+            terms.update(c)
+        if self.load_df is not None:
+            missing = [t for t in terms if t not in self.df]
+            self.df.update(self.load_df(missing))
+        self.docs += len(counts)
+        for c in counts:
+            self.df.update(c.keys())
+        self.dirty_terms.update(terms)
+        self._sq.clear()
+        self._idf.clear()
+
+    def retire(self, when: float | None) -> list[str]:
+        """Drop from memory the stories whose last report is ``retire_days`` older than the
+        newest article seen, and the document frequencies only they used. Only with a store
+        (``reload``) that keeps them, and only stories the store has saved."""
+        if when is not None and (self.newest is None or when > self.newest):
+            self.newest = when
+        if self.newest is None or self.reload is None or self.load_df is None:
+            return []
+        horizon = self.newest - self.config.retire_days * DAY
+        old = [sid for sid, st in self.stories.items()
+               if st.end is not None and st.end < horizon and sid not in self.dirty]
+        for sid in old:
+            story = self.stories.pop(sid)
+            self.postings.remove_all(story.centroid, sid)
+            for term in story.centroid:
+                if not self.postings.get(term) and term not in self.dirty_terms:
+                    self.df.pop(term, None)
+        return old
+
+    def reopen(self, whens: Iterable[float]) -> None:
+        """Bring back retired stories that articles dated before the retirement horizon may
+        join (``reload`` asks the store for the stories open on given days)."""
+        if self.reload is None or self.load_df is None or self.newest is None:
+            return
+        horizon = self.newest - (self.config.retire_days - self.config.window_days) * DAY
+        days = sorted({int(w // DAY) for w in whens if w < horizon})
+        if not days:
+            return
+        back = [Story(**raw) for raw in self.reload(days, self.config.window_days * DAY)
+                if raw["id"] not in self.stories]
+        missing = {t for story in back for t in story.centroid if t not in self.df}
+        self.df.update(self.load_df(sorted(missing)))
+        for story in back:
+            self._add_story(story)
+
+    def _add_story(self, story: Story) -> None:
+        self.stories[story.id] = story
+        self.postings.add_all(story.centroid, story.id)
