@@ -209,6 +209,7 @@ class StoryIndex(StoryMemory):
             story = self.stories.setdefault("s-" + item.art.id, Story(id="s-" + item.art.id))
         self._sq[story.id] = self._sq_after(story, item.tf, +1.0)
         story.add(item.tf, item.when)
+        story.touched = self.newest
         self.dirty.add(story.id)
         self.postings.add_all(item.tf, story.id)
         item.story = story

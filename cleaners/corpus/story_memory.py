@@ -25,6 +25,13 @@ class Story:
     end: float | None = None
     first: str | None = None
     first_time: float | None = None
+    touched: float | None = None  # the newest date seen when it last gained a report
+
+    @property
+    def last(self) -> float | None:
+        """When it was last active: its last report's date, or, when all its reports are
+        undated, the newest date seen when it gained one (so undated stories retire too)."""
+        return self.end if self.end is not None else self.touched
 
     def add(self, vec: dict[str, float], when: float | None) -> None:
         for term, v in vec.items():
@@ -82,7 +89,7 @@ class StoryMemory:
             return []
         horizon = self.newest - self.config.retire_days * DAY
         old = [sid for sid, st in self.stories.items()
-               if st.end is not None and st.end < horizon and sid not in self.dirty]
+               if st.last is not None and st.last < horizon and sid not in self.dirty]
         for sid in old:
             story = self.stories.pop(sid)
             self.postings.remove_all(story.centroid, sid)

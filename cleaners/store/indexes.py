@@ -139,7 +139,7 @@ class StoryTables:
         gone = [sid for sid in index.dirty if sid not in index.stories]
         db.executemany("DELETE FROM stories WHERE id = ?", ((sid,) for sid in gone))
         db.executemany("INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?)", (
-            (sid, index.stories[sid].start, index.stories[sid].end,
+            (sid, index.stories[sid].start, index.stories[sid].last,
              json.dumps(vars(index.stories[sid])))
             for sid in sorted(index.dirty) if sid in index.stories))
         db.executemany("INSERT OR REPLACE INTO df VALUES (?, ?)",
