@@ -1,0 +1,717 @@
+#!/usr/bin/env python3
+"""Load: the CLI end to end, all stages, 2 worker processes, on a 100,000-input corpus,
+against plain ``trafilatura.extract`` over the corpus' HTML pages in the same run.
+
+The corpus (built once per version/size/seed under the temp dir and reused; ``--rebuild``
+forces a new one) holds ``--n`` inputs, counting every file and every JSONL line as one:
+- real-looking variants of the real articles (``corpora.real_articles(seeds=True)``):
+  sentences replaced from the language's pool or dropped, middle paragraphs shuffled,
+  words substituted, truncations, mojibake, share/newsletter/related prompts around them,
+  titles from the first sentence, dates spread over 8 weeks (an article's variants cluster
+  on its "event" days, so stories form), and ~10% exact and near duplicates of recent
+  inputs (dated 0-3 days later);
+- as ``.txt`` files (a third in the seeds' dump format, `` date YYYY-MM-DD`` first), JSONL
+  files of ~1,000 records (``{"id","text","title","date","url"}``, some fields missing);
+- ``n / 10`` HTML pages: the ScrapingHub benchmark's real pages (../shared) with their
+  prose paragraphs replaced by a variant text and their ISO dates moved to the variant's
+  date (exact copies and re-posts of a text in another page's template among them), 75% as
+  ``.html``, 10% as ``.html.gz``, 15% as ``html`` fields of the JSONL records;
+- ``n / 100`` bad inputs: empty and binary files, broken JSON lines, non-object records,
+  records without text, truncated gzip, undecodable bytes, and one 30 MB file.
+
+The run: ``newsclean clean CORPUS --out OUT --jobs 2 -q`` as a subprocess; wall time,
+articles/s (inputs / wall), the peak RSS of the process tree (summed; sampled every 0.2 s
+with psutil) and of the main process, and the share of inputs accounted for (records with
+distinct ids in OUT/articles.jsonl / inputs; every record must have a status and every
+error record a kind and message). The reference: ``trafilatura.extract`` (library
+defaults) over the same HTML pages (the same bytes, decoded as UTF-8) in a Pool(2).
+
+Targets: 100% accounted for, peak RSS (tree) <= 1.5 GB, newsclean's articles/s over all
+inputs >= 0.6 x trafilatura's docs/s over the HTML part. Exit 1 on a miss.
+
+    .venv/bin/python bench/load.py [--n 100000] [--seed 8] [--rebuild] [--keep]
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import html as htmllib
+import importlib.util
+import json
+import multiprocessing
+import os
+import random
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+PAGES = SHARED / "bench/extraction/scrapinghub"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpora import SENTENCE, real_articles  # noqa: E402
+
+VERSION = 2  # bump when the corpus recipe changes: cached corpora of other versions are ignored
+CACHE = Path(tempfile.gettempdir()) / "newsclean-bench-load"
+CLI = ROOT / ".venv/bin/newsclean"
+MAX_RSS_MB, MIN_SPEED_RATIO = 1536.0, 0.6
+START = date(2024, 3, 1)
+DAYS = 56
+SHARD = 1600  # inputs per shard directory (its JSONL file holds ~1,000 records)
+
+CHROME = ["Share this article", "Share on Facebook", "Share on X", "Share via Email",
+          "Subscribe to our newsletter", "Sign up for our daily briefing",
+          "Get the latest headlines in your inbox every morning", "Related: {outlet} live",
+          "Related Articles", "Read more:", "Most read", "Advertisement",
+          "Listen to this article", "Follow us on Instagram", "Click here to read the full "
+          "story on {outlet}", "© {outlet}. All rights reserved.", "Already a subscriber? Log in",
+          "Continue reading", "Jetzt teilen", "Newsletter abonnieren"]
+OUTLETS = ["The Daily Courier", "Wire Report", "Newsline 24", "Morgenpost", "El Diario",
+           "Global Times Online", "Metro Herald", "Tagesblatt", "The Evening Post"]
+HOSTS = ["dailycourier.example", "wirereport.example", "newsline24.example",
+         "morgenpost.example", "eldiario.example", "metroherald.example", "tagesblatt.example"]
+ISO_DATE = re.compile(r"20[0-2]\d-[01]\d-[0-3]\d")
+PROSE_P = re.compile(r"(<p\b[^>]*>)([^<]{60,})(</p>)", re.I)
+TEXT_NODE = re.compile(r">([^<]{60,})<")
+_CP1252 = [bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(256)]
+
+
+# ----------------------------------------------------------------------------- corpus
+
+
+def mojibake(text: str) -> str:
+    """UTF-8 bytes read as cp1252 (the bytes cp1252 leaves undefined read as Latin-1)."""
+    return "".join(_CP1252[b] for b in text.encode("utf-8"))
+
+
+def day_str(day: int) -> str:
+    return (START + timedelta(days=max(0, min(DAYS + 5, day)))).isoformat()
+
+
+@dataclass
+class Origin:
+    text: str
+    lang: str
+    publisher: str
+    paras: list[list[str]]  # sentences per paragraph
+    events: list[int]
+
+
+@dataclass
+class Texts:
+    """The variant maker: real articles, sentence pools and vocabularies per language."""
+    rng: random.Random
+    origins: list[Origin] = field(default_factory=list)
+    pools: dict[str, list[str]] = field(default_factory=dict)
+    vocab: dict[str, list[str]] = field(default_factory=dict)
+    by_day: dict[int, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, rng: random.Random) -> "Texts":
+        self = cls(rng)
+        for row in real_articles(seeds=True):
+            text = row["text"].strip()
+            if len(text.split()) < 40 and len(text) < 400:
+                continue
+            lang = row["lang"]
+            if row["origin"] == "scrapinghub" and sum(c.isascii() for c in text) < 0.8 * len(text):
+                lang = "?"  # the ScrapingHub gold calls everything 'en'; some pages are not
+            paras = [[s for s in SENTENCE.split(p.strip()) if s.strip()]
+                     for p in text.split("\n\n") if p.strip()]
+            self.origins.append(Origin(text, lang, row["publisher"], paras,
+                                       sorted(rng.sample(range(DAYS), 5))))
+            self.pools.setdefault(lang, []).extend(s for p in paras for s in p
+                                                   if len(s.split()) >= 5)
+        misc = [s for k, v in sorted(self.pools.items()) if len(v) < 1000 or k == "?" for s in v]
+        self.pools = {k: v for k, v in self.pools.items() if len(v) >= 1000 and k != "?"}
+        self.pools["misc"] = misc  # languages with few sentences borrow from each other
+        self.vocab = {k: [w for s in v[:6000] for w in s.split() if w.isalpha()]
+                      for k, v in self.pools.items()}
+        for i, o in enumerate(self.origins):
+            for d in o.events:
+                for dd in (d, d + 1, d + 2):
+                    self.by_day.setdefault(dd, []).append(i)
+        return self
+
+    def pick(self, day: int, english: bool = False) -> int:
+        cands = self.by_day.get(day) or list(range(len(self.origins)))
+        if english:
+            cands = [i for i in cands if self.origins[i].lang == "en"] or \
+                [i for i, o in enumerate(self.origins) if o.lang == "en"]
+        return self.rng.choice(cands)
+
+    def variant(self, oi: int) -> tuple[str, str]:
+        """(title, body) of a new report derived from origin ``oi``."""
+        rng, o = self.rng, self.origins[oi]
+        pool = self.pools.get(o.lang) or self.pools["misc"]
+        replace, drop = rng.uniform(0.35, 0.65), rng.uniform(0.0, 0.15)
+        paras = []
+        for p in o.paras:
+            sents = []
+            for s in p:
+                r = rng.random()
+                if r < drop:
+                    continue
+                sents.append(rng.choice(pool) if r < drop + replace else s)
+            if sents:
+                paras.append(" ".join(sents))
+        if len(paras) > 4 and rng.random() < 0.6:
+            middle = paras[1:-1]
+            rng.shuffle(middle)
+            paras = paras[:1] + middle + paras[-1:]
+        body = "\n\n".join(paras) or o.text
+        vocab = self.vocab.get(o.lang)
+        if vocab:
+            body = substitute(body, rng.uniform(0.03, 0.10), rng, vocab)
+        if rng.random() < 0.06:
+            body = truncate(body, rng.uniform(0.5, 0.9))
+        first = SENTENCE.split(body.split("\n\n", 1)[0])[0].split()
+        title = " ".join(first[:rng.randint(6, 12)]).rstrip(",.;:")
+        return title, body
+
+    def copy(self, title: str, body: str) -> tuple[str, str, str]:
+        """(title, body, kind) of an exact or near copy."""
+        rng = self.rng
+        kind = rng.choice(["exact", "exact", "edit", "chrome", "truncate", "mojibake", "retitle"])
+        if kind == "edit":
+            body = substitute(body, rng.uniform(0.01, 0.05), rng,
+                              self.vocab.get("en") or body.split())
+        elif kind == "chrome":
+            body = add_chrome(body, rng)
+        elif kind == "truncate":
+            body = truncate(body, rng.uniform(0.6, 0.95))
+        elif kind == "mojibake":
+            body = mojibake(body)
+        elif kind == "retitle":
+            title = f"{rng.choice(OUTLETS)}: {title}"
+        return title, body, kind
+
+
+def substitute(text: str, share: float, rng: random.Random, vocab: list[str]) -> str:
+    words = text.split(" ")
+    for i in rng.sample(range(len(words)), int(len(words) * share)):
+        if "\n" not in words[i]:
+            words[i] = rng.choice(vocab)
+    return " ".join(words)
+
+
+def truncate(text: str, keep: float) -> str:
+    words = text.split(" ")
+    cut = " ".join(words[:max(1, int(len(words) * keep))])
+    end = max(cut.rfind(". "), cut.rfind(".\n"))
+    return cut[:end + 1] if end > len(cut) * 0.8 else cut
+
+
+def add_chrome(text: str, rng: random.Random) -> str:
+    outlet = rng.choice(OUTLETS)
+    lines = [c.format(outlet=outlet) for c in rng.sample(CHROME, rng.randint(1, 4))]
+    k = rng.randint(0, len(lines))
+    head, tail = "\n".join(lines[:k]), "\n".join(lines[k:])
+    return "\n\n".join(x for x in (head, text, tail) if x)
+
+
+def load_pages() -> list[str]:
+    return [gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
+            for p in sorted((PAGES / "html").glob("*.html.gz"))]
+
+
+def render_page(page: str, body: str, day: str, rng: random.Random) -> str:
+    """The page with its prose paragraphs holding ``body`` and its ISO dates moved to ``day``."""
+    paras = [htmllib.escape(p, quote=False) for p in body.split("\n\n") if p.strip()]
+    slots = list(PROSE_P.finditer(page))
+    if len(slots) >= 2:
+        out, last = [], 0
+        for k, m in enumerate(slots):
+            if k < len(slots) - 1:
+                text = paras[k] if k < len(paras) else ""
+            else:
+                text = "</p>\n<p>".join(paras[k:]) if k < len(paras) else ""
+            out += [page[last:m.start()], m.group(1), text, m.group(3)]
+            last = m.end()
+        out.append(page[last:])
+        page = "".join(out)
+    else:  # no plain prose paragraphs: light edits to the page's own text nodes
+        words = [w for p in paras for w in p.split() if w.isalpha()] or ["news"]
+        page = TEXT_NODE.sub(lambda m: ">" + substitute(m.group(1), 0.05, rng, words) + "<", page)
+    return ISO_DATE.sub(day, page)
+
+
+def kinds_for(n: int, rng: random.Random) -> list[str]:
+    n_html, n_bad = n // 10, max(12, n // 100)
+    n_html_jsonl, n_html_gz = n_html * 15 // 100, n_html // 10
+    rest = n - n_html - n_bad
+    n_txt = rest * 3 // 10
+    kinds = (["html"] * (n_html - n_html_jsonl - n_html_gz) + ["html.gz"] * n_html_gz
+             + ["jhtml"] * n_html_jsonl + ["txt"] * n_txt + ["jsonl"] * (rest - n_txt))
+    bad = ["b-empty-txt", "b-empty-html", "b-binary-txt", "b-binary-html", "b-broken-json",
+           "b-broken-json", "b-not-object", "b-no-text", "b-empty-text", "b-badutf8-json",
+           "b-gzip-txt", "b-gzip-html", "b-undecodable-txt", "b-undecodable-html"]
+    kinds += ["b-huge"] + [bad[i % len(bad)] for i in range(n_bad - 1)]
+    rng.shuffle(kinds)
+    return kinds
+
+
+def build(n: int, seed: int, root: Path) -> dict:
+    """Write the corpus under ``root/corpus``; returns the manifest."""
+    rng = random.Random(seed)
+    texts = Texts.load(rng)
+    pages = load_pages()
+    corpus = root / "corpus"
+    kinds = kinds_for(n, rng)
+    recent: list[tuple[int, str, str, int]] = []  # (origin, title, body, day) of recent texts
+    recent_pages: list[tuple[str, int]] = []  # (relative path or jsonl key, day)
+    manifest: dict = {"version": VERSION, "n": n, "seed": seed, "inputs": 0,
+                      "html_files": [], "html_jsonl": {}, "kinds": Counter(), "copies": Counter()}
+    page_bytes: dict[str, bytes] = {}  # html of recent pages for exact copies (bounded)
+    t0 = time.perf_counter()
+    for s0 in range(0, n, SHARD):
+        shard = corpus / f"s{s0 // SHARD:03d}"
+        shard.mkdir(parents=True, exist_ok=True)
+        jsonl_lines: list[bytes] = []
+        jname = f"r{s0 // SHARD:03d}.jsonl"
+        for i in range(s0, min(n, s0 + SHARD)):
+            kind = kinds[i]
+            day = int(i * DAYS / n) + rng.randint(-2, 2)
+            manifest["kinds"][kind] += 1
+            if kind.startswith("b-"):
+                line = write_bad(kind, i, shard, rng, pages)
+                if line is not None:
+                    jsonl_lines.append(line)
+                continue
+            # the article's text: a new report or a copy of a recent one
+            if recent and rng.random() < 0.10:
+                oi, title, body, d0 = rng.choice(recent[-3000:])
+                title, body, ck = texts.copy(title, body)
+                manifest["copies"][ck] += 1
+                day = d0 + rng.randint(0, 3)
+            else:
+                oi = texts.pick(max(0, day), english=kind in ("html", "html.gz", "jhtml"))
+                title, body = texts.variant(oi)
+                if rng.random() < 0.05:
+                    body = mojibake(body)
+                if rng.random() < 0.3:
+                    body = add_chrome(body, rng)
+                recent.append((oi, title, body, day))
+                if len(recent) > 6000:
+                    del recent[:3000]  # copies come from the last 3,000 (same draws)
+            ds = day_str(day)
+            host = rng.choice(HOSTS)
+            url = f"https://{host}/{ds[:4]}/{ds[5:7]}/story-{i}"
+            if kind in ("html", "html.gz", "jhtml"):
+                if recent_pages and rng.random() < 0.08 and recent_pages[-1][0] in page_bytes:
+                    key = rng.choice([k for k, _ in recent_pages[-50:] if k in page_bytes])
+                    data = page_bytes[key]  # the same page again (an exact copy)
+                    manifest["copies"]["page-exact"] += 1
+                else:
+                    data = render_page(rng.choice(pages), body, ds, rng).encode("utf-8")
+                if kind == "jhtml":
+                    jsonl_lines.append(json.dumps({"id": f"j{i:06d}", "html": data.decode("utf-8"),
+                                                   "url": url}, ensure_ascii=False).encode())
+                    manifest["html_jsonl"].setdefault(f"{shard.name}/{jname}", []).append(
+                        len(jsonl_lines))
+                    key = f"{shard.name}/{jname}#{len(jsonl_lines)}"
+                else:
+                    name = f"h{i:06d}.html" + (".gz" if kind == "html.gz" else "")
+                    (shard / name).write_bytes(gzip.compress(data, 6, mtime=0)
+                                               if kind == "html.gz" else data)
+                    manifest["html_files"].append(f"{shard.name}/{name}")
+                    key = f"{shard.name}/{name}"
+                page_bytes[key] = data
+                recent_pages.append((key, day))
+                if len(recent_pages) > 60:
+                    page_bytes.pop(recent_pages[-61][0], None)
+            elif kind == "txt":
+                if rng.random() < 0.35:
+                    sep = " " if rng.random() < 0.5 else "\n"
+                    content = f" date {ds}{sep}{body}\n"
+                else:
+                    content = f"{title}\n\n{body}\n"
+                (shard / f"t{i:06d}.txt").write_text(content, encoding="utf-8")
+            else:
+                rec = {"id": f"j{i:06d}", "text": body, "title": title, "date": ds, "url": url}
+                for k in ("title", "date", "url"):
+                    if rng.random() < 0.1:
+                        del rec[k]
+                jsonl_lines.append(json.dumps(rec, ensure_ascii=False).encode())
+        if jsonl_lines:
+            (shard / jname).write_bytes(b"\n".join(jsonl_lines) + b"\n")
+        manifest["inputs"] = min(n, s0 + SHARD)
+        if (s0 // SHARD) % 10 == 0:
+            print(f"  building: {manifest['inputs']:,}/{n:,} inputs "
+                  f"({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
+    manifest["build_seconds"] = round(time.perf_counter() - t0, 1)
+    return manifest
+
+
+def write_bad(kind: str, i: int, shard: Path, rng: random.Random, pages: list[str]) -> bytes | None:
+    """Write one bad input (a file, or a JSONL line returned to the caller)."""
+    junk = bytes(rng.getrandbits(8) for _ in range(rng.randint(200, 5000)))
+    if kind == "b-huge":
+        page = pages[0].encode()
+        with open(shard / f"h{i:06d}.html", "wb") as fh:
+            for _ in range(30_000_000 // len(page) + 1):
+                fh.write(page)
+    elif kind == "b-empty-txt":
+        (shard / f"t{i:06d}.txt").write_bytes(b"")
+    elif kind == "b-empty-html":
+        (shard / f"h{i:06d}.html").write_bytes(b"" if i % 2 else b"   \n")
+    elif kind == "b-binary-txt":
+        (shard / f"t{i:06d}.txt").write_bytes(junk)
+    elif kind == "b-binary-html":
+        (shard / f"h{i:06d}.html").write_bytes(b"\x89PNG\r\n\x1a\n" + junk)
+    elif kind in ("b-gzip-txt", "b-gzip-html"):
+        ext = "txt" if kind == "b-gzip-txt" else "html"
+        data = gzip.compress(pages[i % len(pages)].encode(), 6, mtime=0)
+        (shard / f"{ext[0]}{i:06d}.{ext}.gz").write_bytes(data[:len(data) // 2])
+    elif kind == "b-undecodable-txt":
+        text = "Die Regierung hat am Montag neue Maßnahmen beschlossen. " * 20
+        data = text.encode("utf-8")
+        data = b"".join(data[k:k + 37] + bytes([0x81, 0x8d, 0xff, 0xfe, 0xc3])
+                        for k in range(0, len(data), 37))
+        (shard / f"t{i:06d}.txt").write_bytes(data)
+    elif kind == "b-undecodable-html":
+        body = "\u0444\u0443\u043d\u043a\u0446\u0438\u044f \u201cnews\u201d ".encode("utf-16-le")
+        data = (b'<html><head><meta charset="utf-8"></head><body><p>' + body * 200
+                + b"\xff\xfe\xfd" + junk[:500] + b"</p></body></html>")
+        (shard / f"h{i:06d}.html").write_bytes(data)
+    elif kind == "b-broken-json":
+        return b'{"id": "j%06d", "text": "The minister said on Tuesday that the talks' % i
+    elif kind == "b-not-object":
+        return b'["j%06d", "a list, not a record"]' % i
+    elif kind == "b-no-text":
+        return b'{"id": "j%06d", "title": "No body here", "date": "2024-03-05"}' % i
+    elif kind == "b-empty-text":
+        return b'{"id": "j%06d", "text": "", "title": "Empty"}' % i
+    elif kind == "b-badutf8-json":
+        return b'{"id": "j%06d", "text": "Bad bytes \xff\xfe\x81 in a record"}' % i
+    else:
+        raise ValueError(kind)
+    return None
+
+
+def corpus_dir(n: int, seed: int, rebuild: bool) -> tuple[Path, dict]:
+    root = CACHE / f"v{VERSION}-n{n}-seed{seed}"
+    marker = root / "manifest.json"
+    if marker.exists() and not rebuild:
+        return root / "corpus", json.loads(marker.read_text())
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    manifest = build(n, seed, root)
+    marker.write_text(json.dumps(manifest))
+    return root / "corpus", json.loads(marker.read_text())
+
+
+# ----------------------------------------------------------------------------- reference
+
+
+def _traf_init() -> None:
+    import trafilatura
+    trafilatura.extract("<html><body><p>" + "warm up text " * 40 + "</p></body></html>")
+
+
+def _traf_task(task: tuple) -> tuple[int, int]:
+    """(pages, characters extracted) for one file or one JSONL file's html records."""
+    import trafilatura
+    path, lines = task
+    if lines is None:
+        data = Path(path).read_bytes()
+        if path.endswith(".gz"):
+            data = gzip.decompress(data)
+        htmls = [data.decode("utf-8", "replace")]
+    else:
+        wanted, htmls = set(lines), []
+        with open(path, "rb") as fh:
+            for n, line in enumerate(fh, 1):
+                if n in wanted:
+                    htmls.append(json.loads(line)["html"])
+    chars = 0
+    for h in htmls:
+        chars += len(trafilatura.extract(h) or "")
+    return len(htmls), chars
+
+
+def trafilatura_rate(corpus: Path, manifest: dict, jobs: int) -> tuple[int, float, int]:
+    """(pages, seconds, characters) of plain trafilatura.extract over the HTML pages."""
+    tasks = [(str(corpus / p), None) for p in manifest["html_files"]]
+    tasks += [(str(corpus / p), lines) for p, lines in manifest["html_jsonl"].items()]
+    tasks.sort()
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(jobs, initializer=_traf_init) as pool:
+        pool.map(_traf_init_wait, range(jobs))
+        start = time.perf_counter()
+        pages = chars = 0
+        for k, c in pool.imap_unordered(_traf_task, tasks, chunksize=4):
+            pages, chars = pages + k, chars + c
+        seconds = time.perf_counter() - start
+    return pages, seconds, chars
+
+
+def _traf_init_wait(_: int) -> None:
+    time.sleep(0.2)  # every worker started and warmed before the clock starts
+
+
+# ----------------------------------------------------------------------------- the run
+
+
+@dataclass
+class Sampled:
+    peak_tree: int = 0
+    peak_main: int = 0
+    peak_procs: int = 0
+    workers_last_seen: float = 0.0
+    jsonl_seen: float = 0.0
+    cpu: dict = field(default_factory=dict)  # pid -> (user + system, is_main)
+    samples: int = 0
+    timeline: list = field(default_factory=list)  # (t, tree MB, main MB, records) every ~10 s
+
+
+def monitor(pid: int, out: Path, start: float, stop: threading.Event, res: Sampled) -> None:
+    import psutil
+    try:
+        main = psutil.Process(pid)
+    except psutil.NoSuchProcess:
+        return
+    last_mark = 0.0
+    while not stop.is_set():
+        t = time.perf_counter() - start
+        try:
+            procs = [main] + main.children(recursive=True)
+        except psutil.NoSuchProcess:
+            break
+        total = main_rss = 0
+        for p in procs:
+            try:
+                with p.oneshot():
+                    rss = p.memory_info().rss
+                    ct = p.cpu_times()
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            total += rss
+            res.cpu[p.pid] = (ct.user + ct.system, p.pid == pid)
+            if p.pid == pid:
+                main_rss = rss
+        res.peak_tree, res.peak_main = max(res.peak_tree, total), max(res.peak_main, main_rss)
+        res.peak_procs = max(res.peak_procs, len(procs))
+        if len(procs) > 1:
+            res.workers_last_seen = t
+        if not res.jsonl_seen and (out / "articles.jsonl").exists():
+            res.jsonl_seen = t
+        if t - last_mark >= 10:
+            res.timeline.append((round(t), total >> 20, main_rss >> 20, batches_done(out)))
+            last_mark = t
+        res.samples += 1
+        stop.wait(0.2)
+
+
+def run_cli(corpus: Path, out: Path, jobs: int, log: Path,
+            limit: float) -> tuple[int | None, float, Sampled]:
+    """Run the CLI; stop it (its process group: it and its workers) after ``limit`` seconds.
+    The exit code is None when it was stopped."""
+    cmd = [str(CLI), "clean", str(corpus), "--out", str(out), "--jobs", str(jobs), "-q"]
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    res, stop = Sampled(), threading.Event()
+    with open(log, "wb") as fh:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env,
+                                start_new_session=True)
+        th = threading.Thread(target=monitor, args=(proc.pid, out, start, stop, res), daemon=True)
+        th.start()
+        try:
+            rc: int | None = proc.wait(timeout=limit if limit > 0 else None)
+        except subprocess.TimeoutExpired:
+            stop.set()
+            th.join()
+            os.killpg(proc.pid, signal.SIGKILL)  # the group this run started, by its id
+            proc.wait()
+            rc = None
+        wall = time.perf_counter() - start
+    stop.set()
+    th.join()
+    return rc, wall, res
+
+
+def batches_done(out: Path, batch: int = 500) -> int:
+    """Records in the finished batch files of an unfinished run (500 per batch file)."""
+    return batch * sum(1 for _ in (out / ".newsclean" / "batches").glob("*/*.jsonl"))
+
+
+def account(out: Path, inputs: int) -> dict:
+    ids, status, kinds, problems = set(), Counter(), Counter(), Counter()
+    records = dups = stories = 0
+    story_ids: set = set()
+    with open(out / "articles.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            records += 1
+            ids.add(rec.get("id"))
+            st = rec.get("status")
+            status[st] += 1
+            if st not in ("ok", "skipped", "error"):
+                problems["bad status"] += 1
+            err = rec.get("error")
+            if st in ("error", "skipped"):
+                if not (isinstance(err, dict) and err.get("kind") and err.get("message")):
+                    problems[f"{st} record without error kind+message"] += 1
+                else:
+                    kinds[err["kind"]] += 1
+            if rec.get("duplicate_of"):
+                dups += 1
+            if rec.get("story") is not None:
+                story_ids.add(rec["story"])
+    stories = len(story_ids)
+    return {"records": records, "distinct_ids": len(ids), "status": status, "kinds": kinds,
+            "problems": problems, "duplicates": dups, "stories": stories,
+            "accounted": len(ids) / inputs if inputs else 0.0}
+
+
+def du(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.exists() else 0
+
+
+def mb(n: float) -> str:
+    return f"{n / 2**20:,.0f} MB"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=100_000, help="inputs (files + JSONL lines)")
+    ap.add_argument("--seed", type=int, default=8)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--rebuild", action="store_true", help="build the corpus even if cached")
+    ap.add_argument("--keep", action="store_true", help="keep the run's output directory")
+    ap.add_argument("--max-minutes", type=float, default=60.0,
+                    help="stop newsclean after this long and report the rate so far (0: no limit)")
+    ap.add_argument("--skip-reference", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if not CLI.exists():
+        print(f"no CLI at {CLI}: run `make install` first", file=sys.stderr)
+        return 2
+    if importlib.util.find_spec("psutil") is None:  # it is in the venv (a dependency's)
+        print("psutil is needed for the RSS sampling", file=sys.stderr)
+        return 2
+
+    t0 = time.perf_counter()
+    corpus, manifest = corpus_dir(args.n, args.seed, args.rebuild)
+    built = time.perf_counter() - t0
+    inputs = manifest["inputs"]
+    n_html = len(manifest["html_files"]) + sum(len(v) for v in manifest["html_jsonl"].values())
+    print(f"corpus {corpus} ({'built' if built > 5 else 'cached'}, {du(corpus) / 2**20:,.0f} MB "
+          f"on disk; build {manifest['build_seconds']} s)")
+    print(f"inputs {inputs:,}: HTML pages {n_html:,} ({len(manifest['html_files']):,} files, "
+          f"{n_html - len(manifest['html_files']):,} JSONL html fields), "
+          f"bad inputs {sum(v for k, v in manifest['kinds'].items() if k.startswith('b-')):,}, "
+          f"copies {sum(manifest['copies'].values()):,} {dict(manifest['copies'])}")
+    load0 = os.getloadavg()
+
+    ref_pages, ref_seconds, ref_chars = (0, 0.0, 0)
+    if not args.skip_reference:
+        ref_pages, ref_seconds, ref_chars = trafilatura_rate(corpus, manifest, args.jobs)
+    ref_rate = ref_pages / ref_seconds if ref_seconds else 0.0
+
+    work = Path(tempfile.mkdtemp(prefix="newsclean-load-run-"))
+    out = work / "out"
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rc, wall, sampled = run_cli(corpus, out, args.jobs, work / "cli.log", 60 * args.max_minutes)
+    done = inputs if rc is not None else batches_done(out)
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load1 = os.getloadavg()
+    tree_cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+    main_cpu = sum(c for c, is_main in sampled.cpu.values() if is_main)
+    worker_cpu = sum(c for c, is_main in sampled.cpu.values() if not is_main)
+    if rc is None:
+        print(f"newsclean stopped after {wall / 60:.1f} min (--max-minutes) with {done:,} of "
+              f"{inputs:,} inputs in finished batches: {done / wall:.1f} articles/s so far, "
+              f"at that rate {inputs / max(done, 1) * wall / 60:.0f} min in all", file=sys.stderr)
+    elif rc != 0:
+        print(f"newsclean exited {rc}; log {work / 'cli.log'}:", file=sys.stderr)
+        print((work / "cli.log").read_text(errors="replace")[-3000:], file=sys.stderr)
+    acc = account(out, inputs) if (out / "articles.jsonl").exists() else None
+    store = out / ".newsclean"
+    store_bytes = sum(p.stat().st_size for p in store.glob("index.sqlite*")) if store.exists() else 0
+    rate = done / wall
+
+    print(f"\nload average at start {load0[0]:.2f}, at end {load1[0]:.2f} "
+          f"(2-core machine shared with others)")
+    print(f"{'':<34} {'newsclean CLI (all stages)':>28} {'trafilatura.extract':>22}")
+    print(f"{'inputs':<34} {done:>28,} {ref_pages:>22,}")
+    print(f"{'worker processes':<34} {args.jobs:>28} {args.jobs:>22}")
+    print(f"{'wall time':<34} {wall:>26.1f} s {ref_seconds:>20.1f} s")
+    print(f"{'rate':<34} {rate:>17.1f} articles/s {ref_rate:>15.1f} docs/s")
+    print(f"{'peak RSS, process tree (summed)':<34} {mb(sampled.peak_tree):>28}")
+    print(f"{'peak RSS, main process':<34} {mb(sampled.peak_main):>28}")
+    cpu = f"{main_cpu:.0f} / {worker_cpu:.0f} / " + (f"{tree_cpu:.0f} s" if rc is not None else "-")
+    print(f"{'CPU: main / workers / whole tree':<34} {cpu:>28}")
+    if acc:
+        pair = f"{acc['records']:,} / {acc['distinct_ids']:,}"
+        print(f"{'records / distinct ids':<34} {pair:>28}")
+        print(f"{'accounted for':<34} {acc['accounted']:>27.2%}")
+        print(f"{'status':<34} {json.dumps(dict(acc['status'])):>28}")
+        pair = f"{acc['duplicates']:,} / {acc['stories']:,}"
+        print(f"{'duplicates / stories':<34} {pair:>28}")
+        print(f"error kinds: {dict(acc['kinds'].most_common())}")
+    print(f"{'store on disk (index.sqlite*)':<34} {mb(store_bytes):>28}")
+    if out.exists():
+        sizes = {p.name: p.stat().st_size for p in out.iterdir() if p.is_file()}
+        print("outputs: " + ", ".join(f"{k} {mb(v)}" for k, v in sorted(sizes.items())))
+    if rc is not None:
+        print(f"phases (from the sampler): workers alive until {sampled.workers_last_seen:.0f} s, "
+              f"articles.jsonl in place at {sampled.jsonl_seen:.0f} s, exit at {wall:.0f} s "
+              f"(after the workers: last corpus batches + assembly "
+              f"{max(0.0, sampled.jsonl_seen - sampled.workers_last_seen):.0f} s, corrections + "
+              f"report {max(0.0, wall - sampled.jsonl_seen):.0f} s)")
+    print("timeline (s: tree MB / main MB / records in finished batches):")
+    for k in range(0, len(sampled.timeline), 6):
+        print("  " + "  ".join(f"{t:>5}s: {a:>5}/{b:>5} MB {r:>7,}"
+                               for t, a, b, r in sampled.timeline[k:k + 6]))
+
+    failures = []
+    if rc is None:
+        failures.append(f"newsclean stopped at the {args.max_minutes:g}-minute limit: "
+                        f"{done:,}/{inputs:,} inputs done")
+    elif rc != 0:
+        failures.append(f"newsclean exited with {rc}")
+    if rc is None:
+        pass  # not measured: the output is only assembled at the end
+    elif acc is None or acc["accounted"] < 1.0 or acc["records"] != inputs:
+        failures.append(f"accounted for: {acc['accounted']:.4%} ({acc['records']:,} records, "
+                        f"{acc['distinct_ids']:,} distinct ids, {inputs:,} inputs)"
+                        if acc else "no articles.jsonl")
+    if acc and acc["problems"]:
+        failures.append(f"malformed records: {dict(acc['problems'])}")
+    if sampled.peak_tree / 2**20 > MAX_RSS_MB:
+        failures.append(f"peak RSS {mb(sampled.peak_tree)} > {MAX_RSS_MB:.0f} MB")
+    if not args.skip_reference and rate < MIN_SPEED_RATIO * ref_rate:
+        failures.append(f"{rate:.1f} articles/s < {MIN_SPEED_RATIO} x trafilatura's "
+                        f"{ref_rate:.1f} docs/s = {MIN_SPEED_RATIO * ref_rate:.1f}")
+    print()
+    print(f"{'PASS' if acc and acc['accounted'] >= 1.0 and not acc['problems'] else 'FAIL'}: "
+          f"accounted for (target 100%)")
+    print(f"{'PASS' if sampled.peak_tree / 2**20 <= MAX_RSS_MB else 'FAIL'}: peak RSS "
+          f"{mb(sampled.peak_tree)} (target <= {MAX_RSS_MB:.0f} MB)")
+    if not args.skip_reference:
+        print(f"{'PASS' if rate >= MIN_SPEED_RATIO * ref_rate else 'FAIL'}: throughput "
+              f"{rate / ref_rate if ref_rate else 0:.2f}x trafilatura's (target >= "
+              f"{MIN_SPEED_RATIO}x)")
+    for failure in failures:
+        print(f"FAIL: {failure}", file=sys.stderr)
+    if args.keep:
+        print(f"kept {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    print("PASS" if not failures else "FAIL")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
