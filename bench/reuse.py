@@ -7,7 +7,7 @@ unsegmented Japanese/Chinese bodies mostly drop out) and dropping an article who
 5-grams are >= 20% contained in an earlier kept one (Fundus holds two versions of some
 articles: they must not become "non-derived" pairs). Up to ``--sources`` (300) of them,
 drawn with a fixed seed, are sources S. Every pair (S, T) scores T with S as the only
-earlier report: ``originality(T, shingles(T), first_holder([(S, set(shingles(S).hashes))]))``.
+earlier report: ``originality(T, shingles(T), first_holder([(S, shingles(S).all())]))``.
 
 DERIVED T (built from S; should score low):
   copy      verbatim: S itself, re-flowed (paragraph breaks become single newlines or spaces).
@@ -253,7 +253,7 @@ def main() -> int:
     scores: dict[str, list[float]] = defaultdict(list)
     start = time.perf_counter()
     for kind, src_id, src_text, text in pairs:
-        source = first_holder([(src_id, set(shingles(src_text).hashes))])
+        source = first_holder([(src_id, shingles(src_text).all())])
         score, _ = originality(text, shingles(text), source)
         scores[kind].append(score)
     elapsed = time.perf_counter() - start

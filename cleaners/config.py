@@ -175,6 +175,10 @@ class StoriesConfig:
     rerank: int = setting(
         4, "the 4 stories scoring best on those terms get an exact cosine: bench/load.py spent "
         "163 s of 282 computing exact cosines for ~100 open candidates per article")
+    centroid_terms: int = setting(
+        150, "a story keeps its 150 heaviest terms (TF-IDF of the centroid) after each "
+        "batch, as TDT systems truncate their vectors: bench/stories.py ARI and the seed "
+        "story are unchanged, and bench/load.py holds ~3x fewer terms per open story")
     retire_days: float = setting(
         7.0, "a story whose last report is 7 days older than the newest article seen leaves "
         "memory (the store keeps it and brings it back for a late report): twice the 3-day "

@@ -70,8 +70,9 @@ def clean_batch(raws: list[RawDoc], config: Config) -> Cleaned:
 
 
 def processed(raws: Iterable[RawDoc], config: Config, jobs: int) -> Iterator[Cleaned]:
-    """Cleaned batches with their features, in input order; at most ``2 * jobs`` batches in
-    flight."""
+    """Cleaned batches with their features, in input order; ``jobs + 1`` batches in flight
+    (each worker busy while this process takes the next result; more would only hold
+    inputs and results in memory)."""
     batches = batched(raws, config.run.batch_size)
     if jobs <= 1:
         for batch in batches:
@@ -81,7 +82,7 @@ def processed(raws: Iterable[RawDoc], config: Config, jobs: int) -> Iterator[Cle
         pending: list[Future[Cleaned]] = []
         for batch in batches:
             pending.append(pool.submit(clean_batch, batch, config))
-            if len(pending) >= 2 * jobs:
+            if len(pending) > jobs:
                 yield pending.pop(0).result()
         for future in pending:
             yield future.result()

@@ -153,3 +153,23 @@ def test_default_store_is_fresh_per_run(tmp_path: Path) -> None:
     assert one == two
     db = sqlite3.connect(tmp_path / "out/.newsclean/index.sqlite")
     assert db.execute("SELECT COUNT(*) FROM records").fetchone()[0] == 5
+
+
+def test_compacted_document_frequencies_change_nothing(halves, tmp_path: Path,
+                                                       monkeypatch) -> None:
+    """Document frequencies are saved as one delta per batch and compacted into one when
+    they pile up: stories and scores are the same either way, and across two runs."""
+    import sqlite3
+
+    from cleaners.store import indexes
+    a, b, size = halves
+    assert size % 3 == 0  # the runs on the halves cut the same batches as the whole run
+    config = Config().with_overrides({"run": {"batch_size": size // 3}})
+    plain = run_records([a, b], tmp_path / "plain", config)
+    monkeypatch.setattr(indexes, "DF_RUNS", 2)
+    shared = config.with_overrides({"store": {"path": str(tmp_path / "index.sqlite")}})
+    one = run_records([a], tmp_path / "one", shared)
+    two = run_records([b], tmp_path / "two", shared)
+    assert by_id(corrected(one, tmp_path / "two") + two) == by_id(plain)
+    with sqlite3.connect(tmp_path / "index.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM df_runs").fetchone()[0] <= 2

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import xxhash
 
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -22,14 +23,19 @@ QUOTED = re.compile(r"[\"\u201c\u201e\u00ab]([^\"\u201c\u201d\u201e\u00ab\u00bb]
 
 @dataclass(frozen=True)
 class Shingles:
-    """An article's word n-grams: hashes in text order with character spans, quotes flagged."""
+    """An article's word n-grams: hashes in text order with character spans, quotes flagged.
+    numpy arrays, not tuples of ints: a batch's shingles travel from a worker and wait in
+    the queue (tuples took ~140 bytes an n-gram, these 17)."""
 
-    hashes: tuple[int, ...]
-    spans: tuple[tuple[int, int], ...]
-    quoted: tuple[bool, ...]
+    hashes: np.ndarray  # uint64, one per n-gram
+    spans: np.ndarray  # int64 (n, 2): start and end character of each n-gram
+    quoted: np.ndarray  # bool: the n-gram lies inside a quotation
+
+    def all(self) -> set[int]:
+        return set(self.hashes.tolist())
 
     def own(self) -> set[int]:
-        return {h for h, q in zip(self.hashes, self.quoted) if not q}
+        return set(self.hashes[~self.quoted].tolist())
 
 
 def shingles(text: str, n: int = 5) -> Shingles:
@@ -42,7 +48,8 @@ def shingles(text: str, n: int = 5) -> Shingles:
         hashes.append(xxhash.xxh64_intdigest(" ".join(w for w, _, _ in gram).encode()))
         spans.append((start, end))
         quoted.append(any(qs <= start and end <= qe for qs, qe in quotes))
-    return Shingles(tuple(hashes), tuple(spans), tuple(quoted))
+    return Shingles(np.array(hashes, dtype=np.uint64),
+                    np.array(spans, dtype=np.int64).reshape(-1, 2), np.array(quoted, dtype=bool))
 
 
 Source = Callable[[int], "str | None"]
@@ -63,10 +70,11 @@ def originality(text: str, mine: Shingles, source: Source,
     A reused passage is a run of consecutive unquoted n-grams found in one earlier report;
     runs shorter than ``min_passage`` n-grams are chance phrase matches and are ignored.
     """
-    own = [i for i, q in enumerate(mine.quoted) if not q]
+    own = np.flatnonzero(~mine.quoted).tolist()
     if not own:
         return 1.0, []
-    source_of = {i: source(mine.hashes[i]) for i in own}
+    hashes = mine.hashes.tolist()
+    source_of = {i: source(hashes[i]) for i in own}
     passages = list(_runs(own, source_of, min_passage))
     reused = sum(end - start + 1 for start, end, _ in passages)
     score = round(1.0 - reused / len(own), 4)
@@ -89,6 +97,6 @@ def _runs(own: list[int], source_of: dict[int, str | None], min_len: int):
 
 
 def _passage(text: str, mine: Shingles, start: int, end: int, source: str, total: int) -> dict:
-    a, b = mine.spans[start][0], mine.spans[end][1]
+    a, b = int(mine.spans[start, 0]), int(mine.spans[end, 1])
     return {"source_id": source, "start": a, "end": b, "text": text[a:b],
             "share": round((end - start + 1) / total, 4)}

@@ -51,7 +51,7 @@ class CorpusStage:
         canon = self._canonical_grams(batch)
         for (art, grams), rank in zip(batch, ranks):
             self._score(art, grams, rank, self._texts_now[self._story_key(art)], canon)
-        self._grams_now = {a.id: set(g.hashes) for a, g in batch}
+        self._grams_now = {a.id: g.all() for a, g in batch}
 
     def commit(self, run: str | None = None, n: int = 0, records: int = 0) -> None:
         """Save the last batch's index changes in one transaction, marking batch ``n`` of
@@ -119,19 +119,19 @@ class CorpusStage:
     def _wanted(self, batch: list[tuple[Article, Shingles]]) -> dict[str, set[int]]:
         wanted: dict[str, set[int]] = {}
         for art, grams in batch:
-            wanted.setdefault(self._story_key(art), set()).update(grams.hashes)
+            wanted.setdefault(self._story_key(art), set()).update(grams.hashes.tolist())
         return wanted
 
     def _remember(self, art: Article, grams: Shingles, texts: dict[str, StoryText]) -> Rank:
         rank = (art.date or "~", self.seen)
         self.seen += 1
-        texts[self._story_key(art)].add(art.id, rank, set(grams.hashes), art.body or "")
+        texts[self._story_key(art)].add(art.id, rank, grams.all(), art.body or "")
         self._texts.remember(self._story_key(art), rank, art.id)
         return rank
 
     def _canonical_grams(self, batch: list[tuple[Article, Shingles]]) -> dict[str, set[int]]:
         """N-gram sets of the canonical copies the batch's duplicates point at."""
-        mine = {a.id: set(g.hashes) for a, g in batch if a.duplicate_of is None}
+        mine = {a.id: g.all() for a, g in batch if a.duplicate_of is None}
         wanted = {a.duplicate_of for a, _ in batch if a.duplicate_of} - set(mine)
         mine.update((i, set(g.tolist())) for i, g in self._texts.grams(wanted).items())
         return mine

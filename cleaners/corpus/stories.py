@@ -53,12 +53,12 @@ class StoryIndex(StoryMemory):
         self.stories: dict[str, Story] = {}
         self.postings = Postings()
         self._sq: dict[str, float] = {}  # squared IDF-weighted centroid norms, this batch's IDF
-        self._idf: dict[str, float] = {}
+        self._idf = _Idf(self)  # this batch's IDF, filled on demand
         self.newest: float | None = None  # the newest article date seen (retire stories)
         self.reload: Reload | None = None  # a store's lookup of retired stories by day
         self.load_df: LoadDf | None = None  # a store's document frequencies of given terms
         self.dirty: set[str] = set()  # stories changed (or gone) since a store last saved
-        self.dirty_terms: set[str] = set()  # document frequencies changed since then
+        self.df_added: Counter = Counter()  # document frequencies added since then
 
     # -- state ---------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -78,15 +78,12 @@ class StoryIndex(StoryMemory):
     # -- weights -------------------------------------------------------------------------------
     def idf(self, term: str) -> float:
         """Smoothed IDF as in scikit-learn: ln((1 + N) / (1 + df)) + 1; cached per batch."""
-        value = self._idf.get(term)
-        if value is None:
-            value = math.log((1 + self.docs) / (1 + self.df.get(term, 0))) + 1.0
-            self._idf[term] = value
-        return value
+        return self._idf[term]
 
     def weigh(self, vec: dict[str, float]) -> dict[str, float]:
         """A unit TF-IDF vector from unit term frequencies."""
-        w = {t: v * self.idf(t) for t, v in vec.items()}
+        idf = self._idf
+        w = {t: v * idf[t] for t, v in vec.items()}
         norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
         return {t: x / norm for t, x in w.items()}
 
@@ -95,16 +92,18 @@ class StoryIndex(StoryMemory):
         IDF changes between batches) and then kept up to date member by member."""
         sq = self._sq.get(story.id)
         if sq is None:
-            sq = self._sq[story.id] = sum((v * self.idf(t)) ** 2 for t, v in story.centroid.items())
+            idf = self._idf
+            sq = self._sq[story.id] = sum((v * idf[t]) ** 2 for t, v in story.centroid.items())
         return math.sqrt(sq) or 1.0
 
     def _sq_after(self, story: Story, vec: dict[str, float], sign: float) -> float:
         """The squared norm the story would have with ``vec`` added (+1) or removed (-1)."""
         sq = self._norm(story) ** 2
+        idf, centroid = self._idf, story.centroid
         for term, v in vec.items():
-            old = story.centroid.get(term, 0.0)
+            old = centroid.get(term, 0.0)
             new = old + sign * v
-            sq += (new * new - old * old) * self.idf(term) ** 2
+            sq += (new * new - old * old) * idf[term] ** 2
         return max(sq, 0.0)
 
     # -- matching ------------------------------------------------------------------------------
@@ -119,15 +118,16 @@ class StoryIndex(StoryMemory):
                              key=lambda tw: (tw[1], tw[0]))
         window = self.config.window_days * DAY
         partial: dict[str, float] = {}
+        idf = self._idf
         for term, weight in top:
+            weight *= idf[term]
             for sid in self.postings.get(term):
                 story = self.stories.get(sid)
                 if story is None or story.count <= 0:
                     continue
                 if sid not in partial and not any(story.open_at(w, window) for w in (when, *extra)):
                     continue
-                partial[sid] = partial.get(sid, 0.0) + (
-                    weight * self.idf(term) * story.centroid.get(term, 0.0))
+                partial[sid] = partial.get(sid, 0.0) + weight * story.centroid.get(term, 0.0)
         ranked = sorted(partial, key=lambda sid: (-partial[sid] / self._norm(self.stories[sid]), sid))
         return ranked[: self.config.rerank]
 
@@ -135,11 +135,15 @@ class StoryIndex(StoryMemory):
         """The open story whose centroid is most similar to ``vec`` (ties: the older story)."""
         best: Story | None = None
         best_sim = 0.0
-        weights = {t: w * self.idf(t) for t, w in vec.items()}
+        idf = self._idf
+        weights = {t: w * idf[t] for t, w in vec.items()}
         for sid in self.candidates(vec, when):
             story = self.stories[sid]
             centroid = story.centroid
-            dot = sum(w * centroid.get(t, 0.0) for t, w in weights.items())
+            if len(centroid) < len(weights):
+                dot = sum(v * weights.get(t, 0.0) for t, v in centroid.items())
+            else:
+                dot = sum(w * centroid.get(t, 0.0) for t, w in weights.items())
             sim = dot / self._norm(story)
             if sim > best_sim or (sim == best_sim and best is not None and sid < best.id):
                 best, best_sim = story, sim
@@ -195,6 +199,9 @@ class StoryIndex(StoryMemory):
         changed: list[str] = []
         for item in items:
             self._finish(item, in_batch, changed)
+        for sid in self.dirty:
+            if sid in self.stories:
+                self._prune(self.stories[sid])
         for art in arts:
             if art.status != "ok":
                 art.story, art.first_report = None, None
@@ -213,6 +220,20 @@ class StoryIndex(StoryMemory):
         self.dirty.add(story.id)
         self.postings.add_all(item.tf, story.id)
         item.story = story
+
+    def _prune(self, story: Story) -> None:
+        """Keep the ``centroid_terms`` heaviest terms (by IDF-weighted centroid value) of a
+        story changed by the batch. The long tail is the words of single members, which
+        decide no match; memory and matching time would otherwise grow with every report."""
+        keep = self.config.centroid_terms
+        if len(story.centroid) <= keep:
+            return
+        ranked = sorted(story.centroid, key=lambda t: (-story.centroid[t] * self.idf(t), t))
+        dropped = ranked[keep:]
+        self.postings.remove_all(dropped, story.id)
+        for term in dropped:
+            del story.centroid[term]
+        self._sq.pop(story.id, None)
 
     def _move(self, item: _Item) -> None:
         """Refinement: take ``item`` out of its story and place it again, now that the whole
@@ -319,6 +340,19 @@ class StoryIndex(StoryMemory):
 def batch_terms(arts: list[Article], config: StoriesConfig) -> list[Counter]:
     """Each article's raw term counts (a pure function of the article: workers compute it)."""
     return [term_counts(a.title, a.body, config.max_words) for a in arts]
+
+
+class _Idf(dict):
+    """IDF by term, computed when first asked for (a dict, so hot loops index it at C speed)."""
+
+    def __init__(self, index: StoryIndex) -> None:
+        super().__init__()
+        self.index = index
+
+    def __missing__(self, term: str) -> float:
+        index = self.index
+        value = self[term] = math.log((1 + index.docs) / (1 + index.df.get(term, 0))) + 1.0
+        return value
 
 
 @dataclass

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 DAY = 86400.0
-Reload = Callable[[list[int], float], list[dict[str, Any]]]  # (days, window) -> stories
-LoadDf = Callable[[list[str]], dict[str, int]]  # terms -> stored document frequencies
+Reload = Callable[[list[int], float, set[str]], list[dict[str, Any]]]  # (days, window, skip)
+LoadDf = Callable[[list[str]], dict[str, int]]  # terms -> saved document frequencies
 
 
 @dataclass
@@ -66,22 +66,20 @@ class StoryMemory:
     def count_terms(self, counts: list[Counter]) -> None:
         """Add a batch's documents to the document frequencies (loading the stored counts of
         terms not in memory first)."""
-        terms: set[str] = set()
+        added: Counter = Counter()
         for c in counts:
-            terms.update(c)
-        if self.load_df is not None:
-            missing = [t for t in terms if t not in self.df]
-            self.df.update(self.load_df(missing))
+            added.update(c.keys())
+        if self.load_df is not None:  # a store keeps them: load, and note what to save
+            self.df.update(self.load_df([t for t in added if t not in self.df]))
+            self.df_added.update(added)
         self.docs += len(counts)
-        for c in counts:
-            self.df.update(c.keys())
-        self.dirty_terms.update(terms)
+        self.df.update(added)
         self._sq.clear()
         self._idf.clear()
 
     def retire(self, when: float | None) -> list[str]:
         """Drop from memory the stories whose last report is ``retire_days`` older than the
-        newest article seen, and the document frequencies only they used. Only with a store
+        newest article seen, and the document frequencies of terms no story in memory uses. Only with a store
         (``reload``) that keeps them, and only stories the store has saved."""
         if when is not None and (self.newest is None or when > self.newest):
             self.newest = when
@@ -91,11 +89,9 @@ class StoryMemory:
         old = [sid for sid, st in self.stories.items()
                if st.last is not None and st.last < horizon and sid not in self.dirty]
         for sid in old:
-            story = self.stories.pop(sid)
-            self.postings.remove_all(story.centroid, sid)
-            for term in story.centroid:
-                if not self.postings.get(term) and term not in self.dirty_terms:
-                    self.df.pop(term, None)
+            self.postings.remove_all(self.stories.pop(sid).centroid, sid)
+        if not self.df_added:  # all saved: keep only the terms of stories in memory
+            self.df = Counter({t: n for t, n in self.df.items() if self.postings.get(t)})
         return old
 
     def reopen(self, whens: Iterable[float]) -> None:
@@ -107,8 +103,8 @@ class StoryMemory:
         days = sorted({int(w // DAY) for w in whens if w < horizon})
         if not days:
             return
-        back = [Story(**raw) for raw in self.reload(days, self.config.window_days * DAY)
-                if raw["id"] not in self.stories]
+        back = [Story(**raw) for raw in
+                self.reload(days, self.config.window_days * DAY, set(self.stories))]
         missing = {t for story in back for t in story.centroid if t not in self.df}
         self.df.update(self.load_df(sorted(missing)))
         for story in back:

@@ -20,7 +20,7 @@ from typing import Any
 
 from cleaners.store.tables import SCHEMA
 
-VERSION = "3"
+VERSION = "4"
 
 
 class StoreError(Exception):

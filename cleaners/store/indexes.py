@@ -11,6 +11,7 @@ import numpy as np
 
 from cleaners.config import DedupeConfig, StoriesConfig
 from cleaners.corpus.dedupe import DedupeIndex, Signed
+from cleaners.corpus.docfreq import Delta, DocFreq
 from cleaners.corpus.stories import DAY, StoryIndex
 from cleaners.store import Store
 from cleaners.store.tables import chunks, unsigned
@@ -91,6 +92,7 @@ class DedupeTables:
 
 
 STORY_KEYS = ("max_words",)
+DF_RUNS = 32  # saved document-frequency deltas before they are compacted into one
 
 
 class StoryTables:
@@ -107,30 +109,41 @@ class StoryTables:
         rows = db.execute("SELECT data FROM stories WHERE last IS NULL OR last >= ? ORDER BY id",
                           (horizon if horizon is not None else float("-inf"),))
         stories = [json.loads(data) for (data,) in rows]
+        self.freq, self.runs = self._load_df()
         terms = sorted({t for story in stories for t in story["centroid"]})
-        df = Counter(self.df_of(terms))
+        df = Counter(self.freq.get(terms))
         self.index = StoryIndex.from_dict({"docs": docs, "df": df, "stories": stories}, config)
         self.index.newest = newest
         self.index.reload = self.open_on
-        self.index.load_df = self.df_of
+        self.index.load_df = self.freq.get
 
-    def df_of(self, terms: list[str]) -> dict[str, int]:
-        """Stored document frequencies of ``terms`` (absent: never seen)."""
-        db = self.store.db
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS want_terms (term TEXT PRIMARY KEY) "
-                   "WITHOUT ROWID")
-        db.execute("DELETE FROM want_terms")
-        db.executemany("INSERT OR IGNORE INTO want_terms VALUES (?)", ((t,) for t in terms))
-        return dict(db.execute("SELECT d.term, d.n FROM want_terms w JOIN df d ON d.term = w.term"))
+    def _load_df(self) -> tuple[DocFreq, int]:
+        """The document frequencies: the sum of the saved deltas, and how many there are."""
+        rows = self.store.db.execute("SELECT keys, counts FROM df_runs ORDER BY n").fetchall()
+        deltas = [Delta.from_bytes(keys, counts) for keys, counts in rows]
+        return DocFreq(Delta.summed([d.keys for d in deltas], [d.counts for d in deltas])), len(rows)
 
-    def open_on(self, days: list[int], window: float) -> list[dict]:
-        """Stored stories open on any of ``days`` (day numbers since the epoch)."""
+    def _save_df(self) -> None:
+        """Save the batch's delta; past ``DF_RUNS`` deltas, replace them all by their sum."""
+        index, db = self.index, self.store.db
+        delta = Delta.of(index.df_added)
+        self.freq.merge(delta)
+        if self.runs >= DF_RUNS:
+            db.execute("DELETE FROM df_runs")
+            delta, self.runs = self.freq.whole(), 0
+        db.execute("INSERT INTO df_runs (keys, counts) VALUES (?, ?)", delta.to_bytes())
+        self.runs += 1
+        index.df_added.clear()
+
+    def open_on(self, days: list[int], window: float, skip: set[str]) -> list[dict]:
+        """Stored stories open on any of ``days`` (day numbers since the epoch), but those
+        in ``skip`` (in memory already)."""
         found: dict[str, dict] = {}
         for day in days:
             for sid, data in self.store.db.execute(
                     "SELECT id, data FROM stories WHERE last >= ? AND first <= ?",
                     (day * DAY - window, (day + 1) * DAY + window)):
-                if sid not in found:
+                if sid not in found and sid not in skip:
                     found[sid] = json.loads(data)
         return [found[sid] for sid in sorted(found)]
 
@@ -142,10 +155,8 @@ class StoryTables:
             (sid, index.stories[sid].start, index.stories[sid].last,
              json.dumps(vars(index.stories[sid])))
             for sid in sorted(index.dirty) if sid in index.stories))
-        db.executemany("INSERT OR REPLACE INTO df VALUES (?, ?)",
-                       ((t, index.df[t]) for t in index.dirty_terms))
+        self._save_df()
         self.store.set_meta("stories.docs", str(index.docs))
         if index.newest is not None:
             self.store.set_meta("stories.newest", repr(index.newest))
         index.dirty.clear()
-        index.dirty_terms.clear()

@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS superseded (old INTEGER PRIMARY KEY, new INTEGER NOT 
 CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, first REAL, last REAL,
     data TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS stories_last ON stories (last);
-CREATE TABLE IF NOT EXISTS df (term TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+-- document frequencies: per batch the sorted uint64 hashes of its terms and their int32 increments
+CREATE TABLE IF NOT EXISTS df_runs (n INTEGER PRIMARY KEY, keys BLOB NOT NULL, counts BLOB NOT NULL);
 -- scores: per story (by a small integer key) its members, facts and lengths; per article
 -- its word n-gram set (a uint64 array)
 CREATE TABLE IF NOT EXISTS story_keys (id TEXT PRIMARY KEY, key INTEGER NOT NULL UNIQUE);
