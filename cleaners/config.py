@@ -179,6 +179,10 @@ class StoriesConfig:
         150, "a story keeps its 150 heaviest terms (TF-IDF of the centroid) after each "
         "batch, as TDT systems truncate their vectors: bench/stories.py ARI and the seed "
         "story are unchanged, and bench/load.py holds ~3x fewer terms per open story")
+    recall_batches: int = setting(
+        20, "a retired story brought back for a late report stays 20 batches: bench/load.py "
+        "(reports up to weeks late) reloaded ~1,100 stories a batch when they retired again "
+        "at the next one")
     retire_days: float = setting(
         7.0, "a story whose last report is 7 days older than the newest article seen leaves "
         "memory (the store keeps it and brings it back for a late report): twice the 3-day "

@@ -35,6 +35,12 @@ def _langid() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE)
 
 
+def preload() -> None:
+    """Load both detectors' models now (before worker processes fork, so they share them)."""
+    _factory()
+    _langid()
+
+
 def detect_language(text: str, config: LanguageConfig, detector: str = "langdetect") -> str:
     """ISO 639-1 code of ``text``'s language, or 'und' when it is too short to tell."""
     sample = text[:SAMPLE_CHARS]

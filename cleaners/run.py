@@ -23,9 +23,11 @@ from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
+from cleaners import memory
 from cleaners.config import Config
 from cleaners.corpus.features import Features, batch_features
 from cleaners.corpus.stage import CorpusStage
+from cleaners.language import preload
 from cleaners.pipeline import process_batch
 from cleaners.read import RawDoc, iter_inputs
 from cleaners.read.files import walk
@@ -65,6 +67,7 @@ Cleaned = tuple[list[Article], Features]
 def clean_batch(raws: list[RawDoc], config: Config) -> Cleaned:
     """Everything a worker does for a batch: the per-article path, then the corpus features
     (signatures, terms, shingles), which need no index."""
+    memory.trim()  # the previous batch's pages
     arts = process_batch(raws, config)
     return arts, batch_features(arts, config)
 
@@ -78,7 +81,8 @@ def processed(raws: Iterable[RawDoc], config: Config, jobs: int) -> Iterator[Cle
         for batch in batches:
             yield clean_batch(batch, config)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    preload()  # forked workers share the language models' pages instead of loading their own
+    with ProcessPoolExecutor(max_workers=jobs, initializer=memory.one_arena) as pool:
         pending: list[Future[Cleaned]] = []
         for batch in batches:
             pending.append(pool.submit(clean_batch, batch, config))
@@ -124,6 +128,7 @@ def run(paths: Iterable[str | Path], out_dir: Path, config: Config, jobs: int = 
         on_batch: Callable[[list[Article]], None] | None = None) -> RunSummary:
     """Clean every input under ``paths`` into ``out_dir/articles.jsonl``."""
     start = time.perf_counter()
+    memory.one_arena()
     paths, out_dir = list(paths), Path(out_dir)
     summary = RunSummary(out=out_dir / "articles.jsonl")
     key = run_key(paths, config)
@@ -142,6 +147,7 @@ def run(paths: Iterable[str | Path], out_dir: Path, config: Config, jobs: int = 
             corpus.add_batch(batch, features)
             write_batch(parts / f"{n:06d}.jsonl", [a.to_dict() for a in batch])
             corpus.commit(key, n, len(batch))
+            memory.trim()
             if on_batch is not None:
                 on_batch(batch)
         written = assemble([parts / f"{n:06d}.jsonl" for n in sorted(store.finished_batches(key))],

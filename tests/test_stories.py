@@ -5,6 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaners.config import Config
 from cleaners.config import StoriesConfig
@@ -147,3 +149,23 @@ def test_stories_started_in_one_batch_merge_when_their_centroids_agree(seeds: li
     merged.add_batch(arts)
     assert len({a.story for a in arts}) < 5
     assert sum(a.first_report for a in arts) == len({a.story for a in arts})
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.sampled_from("abcd"),
+                          st.sampled_from([f"s-{i}" for i in range(12)])), max_size=120))
+def test_postings_hold_what_a_dict_of_sets_would(ops):
+    """Postings switch between a str, a tuple and a set per term; what they hold is the same
+    as a plain dict of sets after any sequence of adds and removes."""
+    from cleaners.corpus.postings import Postings
+    postings, model = Postings(), {}
+    for add, term, sid in ops:
+        if add:
+            postings.add_all([term], sid)
+            model.setdefault(term, set()).add(sid)
+        else:
+            postings.remove_all([term], sid)
+            model.get(term, set()).discard(sid)
+        for t in "abcd":
+            assert sorted(postings.get(t)) == sorted(model.get(t, ()))
+    assert len(postings) == sum(1 for held in model.values() if held)

@@ -57,6 +57,8 @@ class StoryIndex(StoryMemory):
         self.newest: float | None = None  # the newest article date seen (retire stories)
         self.reload: Reload | None = None  # a store's lookup of retired stories by day
         self.load_df: LoadDf | None = None  # a store's document frequencies of given terms
+        self.batches = 0  # batches added (the clock of ``recalled``)
+        self.recalled: dict[str, int] = {}  # stories brought back from a store -> when
         self.dirty: set[str] = set()  # stories changed (or gone) since a store last saved
         self.df_added: Counter = Counter()  # document frequencies added since then
 
@@ -194,6 +196,7 @@ class StoryIndex(StoryMemory):
         self._merge_new([sid for sid in self.stories if sid not in before], items)
         for sid in [sid for sid, st in self.stories.items() if st.count == 0]:
             del self.stories[sid]
+            self.recalled.pop(sid, None)
             self.dirty.add(sid)
         in_batch = {a.id: a for a in usable}
         changed: list[str] = []

@@ -79,18 +79,24 @@ class StoryMemory:
 
     def retire(self, when: float | None) -> list[str]:
         """Drop from memory the stories whose last report is ``retire_days`` older than the
-        newest article seen, and the document frequencies of terms no story in memory uses. Only with a store
-        (``reload``) that keeps them, and only stories the store has saved."""
+        newest article seen, and the document frequencies of terms no story in memory uses.
+        Only with a store (``reload``) that keeps them, only stories the store has saved, and
+        not a story recalled for a late report in the last ``recall_batches`` batches."""
         if when is not None and (self.newest is None or when > self.newest):
             self.newest = when
         if self.newest is None or self.reload is None or self.load_df is None:
             return []
+        self.batches += 1
         horizon = self.newest - self.config.retire_days * DAY
+        grace = self.batches - self.config.recall_batches
         old = [sid for sid, st in self.stories.items()
-               if st.last is not None and st.last < horizon and sid not in self.dirty]
+               if st.last is not None and st.last < horizon and sid not in self.dirty
+               and self.recalled.get(sid, grace) <= grace]
         for sid in old:
             self.postings.remove_all(self.stories.pop(sid).centroid, sid)
-        if not self.df_added:  # all saved: keep only the terms of stories in memory
+            self.recalled.pop(sid, None)
+        # all saved: keep only the terms of stories in memory (when the rest is most of it)
+        if not self.df_added and len(self.df) > 2 * len(self.postings):
             self.df = Counter({t: n for t, n in self.df.items() if self.postings.get(t)})
         return old
 
@@ -109,6 +115,7 @@ class StoryMemory:
         self.df.update(self.load_df(sorted(missing)))
         for story in back:
             self._add_story(story)
+            self.recalled[story.id] = self.batches
 
     def _add_story(self, story: Story) -> None:
         self.stories[story.id] = story
