@@ -180,7 +180,7 @@ class StoriesConfig:
         "batch, as TDT systems truncate their vectors: bench/stories.py ARI and the seed "
         "story are unchanged, and bench/load.py holds ~3x fewer terms per open story")
     recall_batches: int = setting(
-        20, "a retired story brought back for a late report stays 20 batches: bench/load.py "
+        4, "a retired story brought back for a late report stays 4 batches: bench/load.py "
         "(reports up to weeks late) reloaded ~1,100 stories a batch when they retired again "
         "at the next one")
     retire_days: float = setting(
