@@ -48,3 +48,11 @@ def drop_near_copies(rows: list[dict], grams_of: Callable[[str], set[int]],
         if grams and all(len(grams & g) < share * min(len(grams), len(g)) for _, g in kept):
             kept.append((row, grams))
     return [row for row, _ in kept]
+
+
+def truncate(text: str, keep: float) -> str:
+    """The first ``keep`` share of the words, cut back to a sentence end when one is near."""
+    words = text.split(" ")
+    cut = " ".join(words[:max(1, int(len(words) * keep))])
+    end = max(cut.rfind(". "), cut.rfind(".\n"))
+    return cut[:end + 1] if end > len(cut) * 0.8 else cut

@@ -48,7 +48,7 @@ from cleaners.config import DedupeConfig  # noqa: E402
 from cleaners.corpus.dedupe import DedupeIndex  # noqa: E402
 from cleaners.corpus.minhash import shingle_hashes, tokens  # noqa: E402
 from cleaners.record import Article  # noqa: E402
-from corpora import SENTENCE, drop_near_copies, real_articles  # noqa: E402
+from corpora import SENTENCE, drop_near_copies, real_articles, truncate  # noqa: E402
 
 CHROME = ["Advertisement", "Share this article", "Share on Facebook", "Share on X",
           "Subscribe to our newsletter", "Read more:", "Sign up for our daily briefing",
@@ -105,13 +105,6 @@ def drop_sentences(text: str, rng: random.Random) -> str:
     sents = SENTENCE.split(text)
     gone = set(rng.sample(range(len(sents)), max(1, len(sents) // 10))) if len(sents) > 5 else set()
     return " ".join(s for i, s in enumerate(sents) if i not in gone)
-
-
-def truncate(text: str, keep: float) -> str:
-    words = text.split(" ")
-    cut = " ".join(words[:max(1, int(len(words) * keep))])
-    end = max(cut.rfind(". "), cut.rfind(".\n"))
-    return cut[:end + 1] if end > len(cut) * 0.8 else cut
 
 
 def add_chrome(text: str, rng: random.Random) -> str:

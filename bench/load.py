@@ -62,7 +62,7 @@ SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 PAGES = SHARED / "bench/extraction/scrapinghub"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpora import SENTENCE, real_articles  # noqa: E402
+from corpora import SENTENCE, real_articles, truncate  # noqa: E402
 
 VERSION = 2  # bump when the corpus recipe changes: cached corpora of other versions are ignored
 CACHE = Path(tempfile.gettempdir()) / "newsclean-bench-load"
@@ -206,13 +206,6 @@ def substitute(text: str, share: float, rng: random.Random, vocab: list[str]) ->
         if "\n" not in words[i]:
             words[i] = rng.choice(vocab)
     return " ".join(words)
-
-
-def truncate(text: str, keep: float) -> str:
-    words = text.split(" ")
-    cut = " ".join(words[:max(1, int(len(words) * keep))])
-    end = max(cut.rfind(". "), cut.rfind(".\n"))
-    return cut[:end + 1] if end > len(cut) * 0.8 else cut
 
 
 def add_chrome(text: str, rng: random.Random) -> str:
