@@ -110,7 +110,7 @@ class StoryIndex(StoryMemory):
 
     # -- matching ------------------------------------------------------------------------------
     def candidates(self, weights: dict[str, float], when: float | None,
-                   extra: tuple[float | None, ...] = ()) -> list[str]:
+                   extra: tuple[float | None, ...] = (), skip: str | None = None) -> list[str]:
         """The open stories most likely to be the most similar, best first: scored on the
         ``candidate_terms`` heaviest terms only, then the best ``rerank`` get an exact
         cosine. A headline has fewer terms than that, so its scores are exact; for a full
@@ -125,7 +125,7 @@ class StoryIndex(StoryMemory):
             weight *= idf[term]
             for sid in self.postings.get(term):
                 story = self.stories.get(sid)
-                if story is None or story.count <= 0:
+                if story is None or story.count <= 0 or sid == skip:
                     continue
                 if sid not in partial and not any(story.open_at(w, window) for w in (when, *extra)):
                     continue
@@ -133,13 +133,15 @@ class StoryIndex(StoryMemory):
         ranked = sorted(partial, key=lambda sid: (-partial[sid] / self._norm(self.stories[sid]), sid))
         return ranked[: self.config.rerank]
 
-    def best_match(self, vec: dict[str, float], when: float | None) -> tuple[Story | None, float]:
-        """The open story whose centroid is most similar to ``vec`` (ties: the older story)."""
+    def best_match(self, vec: dict[str, float], when: float | None,
+                   skip: str | None = None) -> tuple[Story | None, float]:
+        """The open story whose centroid is most similar to ``vec`` (ties: the older story),
+        ``skip`` left out."""
         best: Story | None = None
         best_sim = 0.0
         idf = self._idf
         weights = {t: w * idf[t] for t, w in vec.items()}
-        for sid in self.candidates(vec, when):
+        for sid in self.candidates(vec, when, skip=skip):
             story = self.stories[sid]
             centroid = story.centroid
             if len(centroid) < len(weights):
@@ -150,6 +152,16 @@ class StoryIndex(StoryMemory):
             if sim > best_sim or (sim == best_sim and best is not None and sid < best.id):
                 best, best_sim = story, sim
         return best, best_sim
+
+    def _without(self, own: Story, tf: dict[str, float], vec: dict[str, float]) -> float:
+        """Cosine of an article (``vec``: its unit TF-IDF vector, ``tf``: what it added to
+        ``own``) with its own story less itself, read off the centroid: taking the article
+        out and putting it back would cost three passes over its terms."""
+        if own.count <= 1:
+            return 0.0
+        centroid, idf = own.centroid, self._idf
+        dot = sum(w * idf[t] * (centroid.get(t, 0.0) - tf[t]) for t, w in vec.items())
+        return dot / (math.sqrt(self._sq_after(own, tf, -1.0)) or 1.0)
 
     def shared_terms(self, vec: dict[str, float], centroid: dict[str, float]) -> list[str]:
         """The terms that contribute most to the match, for ``signals['story']``."""
@@ -189,7 +201,7 @@ class StoryIndex(StoryMemory):
         self.count_terms(counts)
         before = set(self.stories)
         for item in items:
-            self._place(item, None)
+            self._place(item)
         for _ in range(self.config.refine_passes):
             for item in items:
                 self._move(item)
@@ -210,13 +222,14 @@ class StoryIndex(StoryMemory):
                 art.story, art.first_report = None, None
         return changed
 
-    def _place(self, item: _Item, fallback: Story | None) -> None:
-        """Put ``item`` in its most similar open story, or ``fallback``, or a new story."""
+    def _place(self, item: _Item) -> None:
+        """Put ``item`` in its most similar open story, or a new story."""
         story, sim = self.best_match(self.weigh(item.tf), item.when)
         if story is None or sim < item.need:
-            story = fallback
-        if story is None:
             story = self.stories.setdefault("s-" + item.art.id, Story(id="s-" + item.art.id))
+        self._join(item, story)
+
+    def _join(self, item: _Item, story: Story) -> None:
         self._sq[story.id] = self._sq_after(story, item.tf, +1.0)
         story.add(item.tf, item.when)
         story.touched = self.newest
@@ -239,14 +252,19 @@ class StoryIndex(StoryMemory):
         self._sq.pop(story.id, None)
 
     def _move(self, item: _Item) -> None:
-        """Refinement: take ``item`` out of its story and place it again, now that the whole
-        batch is in; single-pass results depend on which report came first, this pass much
-        less. It returns to its own story when no other reaches the threshold."""
+        """Refinement: place ``item`` again now that the whole batch is in; single-pass
+        results depend on which report came first, this pass much less. It moves to the
+        most similar other story when that one reaches the threshold and is closer than
+        its own story without it."""
         own = item.story
         assert own is not None
+        vec = self.weigh(item.tf)
+        other, sim = self.best_match(vec, item.when, skip=own.id)
+        if other is None or sim < item.need or sim <= self._without(own, item.tf, vec):
+            return
         self._sq[own.id] = self._sq_after(own, item.tf, -1.0)
         own.remove(item.tf)
-        self._place(item, own)
+        self._join(item, other)
 
     def centroid_similarity(self, one: Story, two: Story) -> float:
         """Cosine of two stories' IDF-weighted centroids."""
