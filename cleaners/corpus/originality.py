@@ -21,7 +21,7 @@ WORD = re.compile(r"\w+", re.UNICODE)
 QUOTED = re.compile(r"[\"\u201c\u201e\u00ab]([^\"\u201c\u201d\u201e\u00ab\u00bb]{1,2000})[\"\u201d\u00bb]")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: == would compare element-wise
 class Shingles:
     """An article's word n-grams: hashes in text order with character spans, quotes flagged.
     numpy arrays, not tuples of ints: a batch's shingles travel from a worker and wait in
