@@ -13,6 +13,7 @@ from cleaners.extract.parse import defuse_html
 from cleaners.language import choose_language
 from cleaners.metadata import PageMeta, page_metadata
 from cleaners.read.decode import decode_bytes
+from cleaners.read.files import load
 from cleaners.read.rawdoc import RawDoc
 from cleaners.record import Article, InputError
 from cleaners.text.chrome import TextMeta, strip_chrome
@@ -27,6 +28,7 @@ SKIPPED_KINDS = {"not_html", "not_article"}
 
 def process(raw: RawDoc, config: Config) -> Article:
     """One input to one record, whatever the input."""
+    raw = load(raw, config.read)
     art = Article(id=raw.id, source=raw.source, format=raw.format, url=raw.url,
                   site=raw.hints.get("site"), signals=dict(raw.signals))
     try:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import pickle
 import shutil
 import time
 from collections import Counter
@@ -20,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from itertools import islice
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,7 +30,6 @@ from cleaners import memory
 from cleaners.config import Config
 from cleaners.corpus.features import Features, batch_features
 from cleaners.corpus.stage import CorpusStage
-from cleaners.language import preload
 from cleaners.pipeline import process_batch
 from cleaners.read import RawDoc, iter_inputs
 from cleaners.read.files import walk
@@ -72,6 +74,13 @@ def clean_batch(raws: list[RawDoc], config: Config) -> Cleaned:
     return arts, batch_features(arts, config)
 
 
+def clean_pickled(raws: list[RawDoc], config: Config) -> bytes:
+    """:func:`clean_batch` in a worker, its result pickled there: the pool's result thread
+    holds the batches that wait for the main process as bytes (13 MB for 500 inputs of
+    bench/load.py), not as the 2-3x larger objects, until the main process takes each."""
+    return pickle.dumps(clean_batch(raws, config), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def processed(raws: Iterable[RawDoc], config: Config, jobs: int) -> Iterator[Cleaned]:
     """Cleaned batches with their features, in input order; ``jobs + 1`` batches in flight
     (each worker busy while this process takes the next result; more would only hold
@@ -81,15 +90,25 @@ def processed(raws: Iterable[RawDoc], config: Config, jobs: int) -> Iterator[Cle
         for batch in batches:
             yield clean_batch(batch, config)
         return
-    preload()  # forked workers share the language models' pages instead of loading their own
-    with ProcessPoolExecutor(max_workers=jobs, initializer=memory.one_arena) as pool:
-        pending: list[Future[Cleaned]] = []
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=worker_context(),
+                             initializer=memory.one_arena) as pool:
+        pending: list[Future[bytes]] = []
         for batch in batches:
-            pending.append(pool.submit(clean_batch, batch, config))
+            pending.append(pool.submit(clean_pickled, batch, config))
             if len(pending) > jobs:
-                yield pending.pop(0).result()
+                yield pickle.loads(pending.pop(0).result())
         for future in pending:
-            yield future.result()
+            yield pickle.loads(future.result())
+
+
+def worker_context() -> BaseContext:
+    """Workers forked by a fork server that has imported :mod:`cleaners.workers` (the
+    per-article path and the language models, shared by every worker it forks), not by
+    this process: it holds the indexes and runs threads. (So a script that calls
+    :func:`run` with ``jobs > 1`` needs the usual ``if __name__ == "__main__":`` guard.)"""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["cleaners.workers"])
+    return ctx
 
 
 def run_key(paths: Iterable[str | Path], config: Config) -> str:

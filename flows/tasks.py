@@ -23,6 +23,7 @@ from cleaners.config import Config, load_config
 from cleaners.corpus.stage import CorpusStage
 from cleaners.fetch import IngestReport, SeenKeys, fetch_feeds
 from cleaners.read import iter_inputs
+from cleaners.read.files import load as load_raw
 from cleaners.report import write_report
 from cleaners.run import RunSummary, assemble, batched, write_corrections
 from cleaners.run import clean_batch as run_clean_batch
@@ -68,7 +69,7 @@ def read_inputs(paths: list[str], config: Config, work: str) -> list[str]:
     files: list[str] = []
     for n, batch in enumerate(batched(iter_inputs(paths, config.read), config.run.batch_size)):
         path = Path(work) / f"raw-{n:05d}.pkl"
-        dump(batch, path)
+        dump([load_raw(raw, config.read) for raw in batch], path)  # the spool holds the bytes
         files.append(str(path))
     get_run_logger().info("read %d input paths into %d batches", len(paths), len(files))
     return files

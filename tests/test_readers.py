@@ -133,3 +133,17 @@ def test_utf8_page_that_declares_latin1_is_read_as_utf8() -> None:
     page = f'<html><head><meta charset="iso-8859-1"></head><body><p>{FRENCH}</p></body></html>'
     decoded = decode_bytes(page.encode("utf-8"), ReadConfig(), html=True)
     assert FRENCH in decoded.text and decoded.encoding == "utf-8"
+
+
+def test_page_files_are_read_by_the_process_that_cleans_them(tmp_path: Path) -> None:
+    """A page or text file is listed, not read, by the reader (a run's main process ships
+    its path to a worker); a file gone by the time it is read is an error record."""
+    (tmp_path / "a.html").write_text(ARTICLE_HTML, encoding="utf-8")
+    (tmp_path / "b.txt").write_text("A council meeting was held on Monday in the town hall.")
+    raws = list(iter_inputs([tmp_path]))
+    assert [(r.id, r.content, r.path is not None) for r in raws] == [("a", None, True),
+                                                                     ("b", None, True)]
+    (tmp_path / "b.txt").unlink()
+    page, gone = (process(raw, Config()) for raw in raws)
+    assert page.status == "ok" and page.format == "html" and "40 million euros" in page.body
+    assert gone.status == "error" and gone.error.kind == "read_error"

@@ -53,11 +53,14 @@ def key_facts(counts: Counter[str], reports: int, min_share: float = 0.5) -> dic
 
 
 def completeness(art: Article, median_words: float, key: dict[str, int],
-                 weights: CompletenessWeights = CompletenessWeights()) -> tuple[float, dict]:
-    """(score, parts) of ``art`` given its story's median length and key facts."""
+                 weights: CompletenessWeights = CompletenessWeights(),
+                 mine: set[str] | None = None) -> tuple[float, dict]:
+    """(score, parts) of ``art`` given its story's median length and key facts (``mine``:
+    :func:`facts` of its body, when computed already)."""
     words = len((art.body or "").split())
     has = [bool(art.title), bool(art.date), bool(art.authors or art.credit)]
-    mine = facts(art.body or "")
+    if mine is None:
+        mine = facts(art.body or "")
     parts = {
         "whole": 0.0 if art.truncated else 1.0,
         "metadata": round(sum(has) / len(has), 4),

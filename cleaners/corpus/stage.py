@@ -47,11 +47,11 @@ class CorpusStage:
         self.demoted.update(self.stories.add_batch(live, features.terms))
         batch = list(zip(live, features.grams))
         self._texts_now = self._texts.load(self._wanted(batch))
-        ranks = [self._remember(art, grams, self._texts_now) for art, grams in batch]
-        canon = self._canonical_grams(batch)
-        for (art, grams), rank in zip(batch, ranks):
-            self._score(art, grams, rank, self._texts_now[self._story_key(art)], canon)
         self._grams_now = {a.id: g.all() for a, g in batch}
+        ranks = [self._remember(art, self._texts_now, fx) for art, fx in zip(live, features.facts)]
+        canon = self._canonical_grams(batch)
+        for (art, grams), fx, rank in zip(batch, features.facts, ranks):
+            self._score(art, grams, fx, rank, self._texts_now[self._story_key(art)], canon)
 
     def commit(self, run: str | None = None, n: int = 0, records: int = 0) -> None:
         """Save the last batch's index changes in one transaction, marking batch ``n`` of
@@ -122,26 +122,28 @@ class CorpusStage:
             wanted.setdefault(self._story_key(art), set()).update(grams.hashes.tolist())
         return wanted
 
-    def _remember(self, art: Article, grams: Shingles, texts: dict[str, StoryText]) -> Rank:
+    def _remember(self, art: Article, texts: dict[str, StoryText], text_facts: set[str]) -> Rank:
         rank = (art.date or "~", self.seen)
         self.seen += 1
-        texts[self._story_key(art)].add(art.id, rank, grams.all(), art.body or "")
+        texts[self._story_key(art)].add(art.id, rank, self._grams_now[art.id], art.body or "",
+                                        text_facts)
         self._texts.remember(self._story_key(art), rank, art.id)
         return rank
 
     def _canonical_grams(self, batch: list[tuple[Article, Shingles]]) -> dict[str, set[int]]:
         """N-gram sets of the canonical copies the batch's duplicates point at."""
-        mine = {a.id: g.all() for a, g in batch if a.duplicate_of is None}
+        mine = {a.id: self._grams_now[a.id] for a, _ in batch if a.duplicate_of is None}
         wanted = {a.duplicate_of for a, _ in batch if a.duplicate_of} - set(mine)
         mine.update((i, set(g.tolist())) for i, g in self._texts.grams(wanted).items())
         return mine
 
-    def _score(self, art: Article, grams: Shingles, rank: Rank, story: StoryText,
-               canon: dict[str, set[int]]) -> None:
+    def _score(self, art: Article, grams: Shingles, text_facts: set[str], rank: Rank,
+               story: StoryText, canon: dict[str, set[int]]) -> None:
         canonical = art.duplicate_of
         source = story.source(rank, canonical, canon.get(canonical or "", set()))
         score, reused = originality(art.body or "", grams, source)
-        complete, parts = completeness(art, story.median_words(), story.key_facts())
+        complete, parts = completeness(art, story.median_words(), story.key_facts(),
+                                       mine=text_facts)
         art.scores.update(completeness=complete, originality=score)
         art.reused = reused
         art.signals["completeness"] = parts

@@ -26,6 +26,7 @@ class Story:
     first: str | None = None
     first_time: float | None = None
     touched: float | None = None  # the newest date seen when it last gained a report
+    sq: float | None = None  # squared norm of the IDF-weighted centroid when it last changed
 
     @property
     def last(self) -> float | None:
@@ -63,9 +64,9 @@ class StoryMemory:
     """Retirement and recall of stories, and document frequencies on demand; mixed into
     :class:`~cleaners.corpus.stories.StoryIndex`, whose fields it uses."""
 
-    def count_terms(self, counts: list[Counter]) -> None:
-        """Add a batch's documents to the document frequencies (loading the stored counts of
-        terms not in memory first)."""
+    def count_terms(self, counts: list[dict[str, Any]]) -> None:
+        """Add a batch's documents (their terms: the keys of ``counts``) to the document
+        frequencies (loading the stored counts of terms not in memory first)."""
         added: Counter = Counter()
         for c in counts:
             added.update(c.keys())

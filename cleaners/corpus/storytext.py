@@ -22,12 +22,14 @@ class StoryText:
     lengths: list[int] = field(default_factory=list)
     key: dict[str, int] | None = None  # key facts, recomputed after the story grows
 
-    def add(self, art_id: str, rank: Rank, grams: set[int], text: str) -> None:
+    def add(self, art_id: str, rank: Rank, grams: set[int], text: str,
+            text_facts: set[str] | None = None) -> None:
+        """Add a member (``text_facts``: :func:`facts` of ``text``, when computed already)."""
         for gram in grams:
             held = self.holders.get(gram)
             if held is None or rank < held[0]:
                 self.holders[gram] = (rank, art_id)
-        self.fact_counts.update(facts(text))
+        self.fact_counts.update(facts(text) if text_facts is None else text_facts)
         insort(self.lengths, len(text.split()))
         self.key = None
 

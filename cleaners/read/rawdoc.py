@@ -19,3 +19,4 @@ class RawDoc:
     hints: dict[str, Any] = field(default_factory=dict)  # title/date/site given by the input
     error: ErrorInfo | None = None
     signals: dict[str, Any] = field(default_factory=dict)
+    path: str | None = None  # a page or text file not read yet (cleaners.read.files.load)
