@@ -5,7 +5,6 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from collections.abc import Callable
 from types import TracebackType
 from typing import IO, Any
 
@@ -39,23 +38,13 @@ class AtomicJsonl:
         except OSError as exc:
             raise OutputError(f"cannot write {self.path}: {exc.strerror or exc}") from None
 
-    def amend(self, fix: Callable[[dict[str, Any]], bool]) -> None:
-        """Apply late corrections to records already written: one streaming pass over the
-        temporary file, before it is renamed. ``fix`` edits a record in place and says
-        whether it changed it."""
-        assert self._fh is not None and self._tmp is not None
-        self._fh.flush()
-        fd, patched = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
-                                       dir=self.path.parent)
-        with open(self._tmp, encoding="utf-8") as src, os.fdopen(fd, "w", encoding="utf-8") as dst:
-            for line in src:
-                record = json.loads(line)
-                if fix(record):
-                    line = json.dumps(record, ensure_ascii=False) + "\n"
-                dst.write(line)
-        self._fh.close()
-        os.replace(patched, self._tmp)
-        self._fh = open(self._tmp, "a", encoding="utf-8")
+    def write_line(self, line: str) -> None:
+        """A record already serialised (one JSON line, with its newline)."""
+        assert self._fh is not None
+        try:
+            self._fh.write(line)
+        except OSError as exc:
+            raise OutputError(f"cannot write {self.path}: {exc.strerror or exc}") from None
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
@@ -74,7 +63,7 @@ class AtomicJsonl:
                 os.unlink(self._tmp)
 
 
-def write_batch(path: Path, records: list[dict[str, Any]]) -> None:
+def write_batch(path: Path, records: list[Any]) -> None:
     """One batch's records as a file of its own, complete or absent."""
     with AtomicJsonl(path) as out:
         for record in records:

@@ -25,9 +25,8 @@ from cleaners.fetch import IngestReport, SeenKeys, fetch_feeds
 from cleaners.read import iter_inputs
 from cleaners.read.files import load as load_raw
 from cleaners.report import write_report
-from cleaners.run import RunSummary, assemble, batched, write_corrections
+from cleaners.run import RunSummary, assemble, batched, write_corrections, write_part
 from cleaners.run import clean_batch as run_clean_batch
-from cleaners.write import write_batch
 
 NO_RESULTS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
 
@@ -102,7 +101,7 @@ def index_batch(n: int, clean_path: str, out_path: str, stage: CorpusStage,
     start = time.perf_counter()
     arts, features = load(clean_path)
     stage.add_batch(arts, features)
-    write_batch(Path(out_path), [art.to_dict() for art in arts])
+    write_part(Path(out_path), arts)
     stage.commit(run, n, len(arts))
     return {"records": len(arts), "seconds": time.perf_counter() - start, "skipped": False}
 

@@ -16,7 +16,7 @@ from cleaners.store import Store, StoreError
 from tests.conftest import SEEDS, SHARED, run_records
 
 FUNDUS = SHARED / "bench/metadata/fundus/gold.jsonl"
-COMPARED = ("duplicate_of", "story", "scores", "reused")
+COMPARED = ("duplicate_of", "first_report", "story", "scores", "reused")
 
 
 def seed_records() -> list[dict]:

@@ -87,6 +87,17 @@ class CorpusStage:
             record["duplicate_of"] = dup
         return changed
 
+    def amendable(self) -> set[str]:
+        """Ids of the records whose ``first_report`` or ``duplicate_of`` may have changed
+        since their batch: first reports an earlier-dated report displaced, and the members
+        of clusters whose canonical copy an earlier-dated copy replaced."""
+        ids = set(self.demoted)
+        index = self.dedupe
+        if index.superseded:
+            roots = {index.find(new) for new in index.superseded.values()}
+            ids.update(art_id for i, art_id in enumerate(index.ids) if index.find(i) in roots)
+        return ids
+
     def corrections(self, written: set[str]) -> list[dict]:
         """Changes to records that earlier runs wrote (ids not in ``written``): first reports
         that this run's earlier-dated reports displaced, and duplicates whose canonical copy

@@ -116,8 +116,7 @@ class StoryIndex(StoryMemory):
         cosine. A headline has fewer terms than that, so its scores are exact; for a full
         text the heavy terms (names, rare words) decide, and walking the postings of common
         words would cost time in proportion to the whole index."""
-        top = heapq.nlargest(self.config.candidate_terms, weights.items(),
-                             key=lambda tw: (tw[1], tw[0]))
+        top = self._heavy(weights)
         window = self.config.window_days * DAY
         partial: dict[str, float] = {}
         idf = self._idf
@@ -132,6 +131,11 @@ class StoryIndex(StoryMemory):
                 partial[sid] = partial.get(sid, 0.0) + weight * story.centroid.get(term, 0.0)
         ranked = sorted(partial, key=lambda sid: (-partial[sid] / self._rank_norm(sid), sid))
         return ranked[: self.config.rerank]
+
+    def _heavy(self, weights: dict[str, float]) -> list[tuple[str, float]]:
+        """The ``candidate_terms`` heaviest (term, weight) pairs: what stories are found by."""
+        return heapq.nlargest(self.config.candidate_terms, weights.items(),
+                              key=lambda tw: (tw[1], tw[0]))
 
     def _rank_norm(self, sid: str) -> float:
         """The norm that ranks candidates: this batch's when known, else the one saved when
@@ -206,10 +210,11 @@ class StoryIndex(StoryMemory):
         items = [_Item(a, {intern(t): v for t, v in unit_tf(c).items()}, timestamp(a.date),
                        self.threshold(_words(c))) for a, c in zip(usable, counts)]
         self.retire(max((i.when for i in items if i.when is not None), default=None))
-        self.reopen([i.when for i in items if i.when is not None])
         self.count_terms([item.tf for item in items])
         for item in items:
             item.vec = self.weigh(item.tf)
+        self.reopen([(i.when, [t for t, _ in self._heavy(i.vec)]) for i in items
+                     if i.when is not None])
         before = set(self.stories)
         for item in items:
             self._place(item)

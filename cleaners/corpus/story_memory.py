@@ -5,7 +5,7 @@ stories in memory and the current batch use (the store keeps them all)."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,17 +101,23 @@ class StoryMemory:
             self.df = Counter({t: n for t, n in self.df.items() if self.postings.get(t)})
         return old
 
-    def reopen(self, whens: Iterable[float]) -> None:
-        """Bring back retired stories that articles dated before the retirement horizon may
-        join (``reload`` asks the store for the stories open on given days)."""
+    def reopen(self, late: list[tuple[float, list[str]]]) -> None:
+        """Bring back the retired stories that articles dated before the retirement horizon
+        may join: those open on their days (``reload`` asks the store) whose centroid holds
+        one of the articles' heaviest terms, the only terms through which a story is found
+        (``late``: each article's date and those terms). bench/load.py, where many reports
+        arrive days late, recalled ~2,600 stories a batch without the term test."""
         if self.reload is None or self.load_df is None or self.newest is None:
             return
         horizon = self.newest - (self.config.retire_days - self.config.window_days) * DAY
-        days = sorted({int(w // DAY) for w in whens if w < horizon})
+        late = [(when, terms) for when, terms in late if when < horizon]
+        days = sorted({int(when // DAY) for when, _ in late})
         if not days:
             return
+        wanted = {t for _, terms in late for t in terms}
         back = [Story(**raw) for raw in
-                self.reload(days, self.config.window_days * DAY, set(self.stories))]
+                self.reload(days, self.config.window_days * DAY, set(self.stories))
+                if not wanted.isdisjoint(raw["centroid"])]
         missing = {t for story in back for t in story.centroid if t not in self.df}
         self.df.update(self.load_df(sorted(missing)))
         for story in back:
