@@ -41,7 +41,6 @@ import importlib.util
 import json
 import multiprocessing
 import os
-import resource
 import shutil
 import signal
 import subprocess
@@ -117,6 +116,7 @@ def _traf_init_wait(_: int) -> None:
 class Sampled:
     peak_tree: int = 0
     peak_tree_pss: int = 0
+    peak_main_pss: int = 0  # the main process' share at the tree's peak
     peak_main: int = 0
     peak_procs: int = 0
     workers_last_seen: float = 0.0
@@ -133,29 +133,34 @@ def monitor(pid: int, out: Path, start: float, stop: threading.Event, res: Sampl
     except psutil.NoSuchProcess:
         return
     last_mark = 0.0
+    main_parent = main.ppid()
     while not stop.is_set():
         t = time.perf_counter() - start
         try:
             procs = [main] + main.children(recursive=True)
         except psutil.NoSuchProcess:
             break
-        total = main_rss = pss = 0
+        total = main_rss = pss = main_pss = 0
+        working = False
         for p in procs:
             try:
                 with p.oneshot():
                     rss = p.memory_info().rss
                     ct = p.cpu_times()
-                pss += proportional_set_size(p.pid)
+                one = proportional_set_size(p.pid)
+                parent = p.ppid()
             except (psutil.NoSuchProcess, psutil.AccessDenied, OSError):
                 continue
-            total += rss
+            total, pss = total + rss, pss + one
             res.cpu[p.pid] = (ct.user + ct.system, p.pid == pid)
             if p.pid == pid:
-                main_rss = rss
+                main_rss, main_pss = rss, one
+            working = working or parent not in (pid, main_parent)  # forked by the fork server
         res.peak_tree, res.peak_main = max(res.peak_tree, total), max(res.peak_main, main_rss)
-        res.peak_tree_pss = max(res.peak_tree_pss, pss)
+        if pss > res.peak_tree_pss:
+            res.peak_tree_pss, res.peak_main_pss = pss, main_pss
         res.peak_procs = max(res.peak_procs, len(procs))
-        if len(procs) > 1:
+        if working:
             res.workers_last_seen = t
         if not res.jsonl_seen and (out / "articles.jsonl").exists():
             res.jsonl_seen = t
@@ -284,14 +289,12 @@ def main(argv: list[str] | None = None) -> int:
 
     work = Path(tempfile.mkdtemp(prefix="newsclean-load-run-"))
     out = work / "out"
-    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     rc, wall, sampled = run_cli(corpus, out, args.jobs, work / "cli.log", 60 * args.max_minutes)
     done = inputs if rc is not None else batches_done(out)
-    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     load1 = os.getloadavg()
-    tree_cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
     main_cpu = sum(c for c, is_main in sampled.cpu.values() if is_main)
-    worker_cpu = sum(c for c, is_main in sampled.cpu.values() if not is_main)
+    worker_cpu = sum(c for c, is_main in sampled.cpu.values() if not is_main)  # + fork server
+    tree_cpu = main_cpu + worker_cpu
     if rc is None:
         print(f"newsclean stopped after {wall / 60:.1f} min (--max-minutes) with {done:,} of "
               f"{inputs:,} inputs in finished batches: {done / wall:.1f} articles/s so far, "
@@ -312,6 +315,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'wall time':<34} {wall:>26.1f} s {ref_seconds:>20.1f} s")
     print(f"{'rate':<34} {rate:>17.1f} articles/s {ref_rate:>15.1f} docs/s")
     print(f"{'peak memory, process tree (PSS)':<34} {mb(sampled.peak_tree_pss):>28}")
+    split = f"{mb(sampled.peak_main_pss)} / {mb(sampled.peak_tree_pss - sampled.peak_main_pss)}"
+    print(f"{'  of which main / workers + server':<34} {split:>28}")
     print(f"{'peak RSS, process tree (summed)':<34} {mb(sampled.peak_tree):>28}")
     print(f"{'peak RSS, main process':<34} {mb(sampled.peak_main):>28}")
     cpu = f"{main_cpu:.0f} / {worker_cpu:.0f} / " + (f"{tree_cpu:.0f} s" if rc is not None else "-")

@@ -196,6 +196,9 @@ class RunConfig:
         500, "stories are refined per batch: UCI headlines through the CLI give ARI 0.748 in "
         "batches of 500, 0.727 in batches of 256; issue #6 asks for 500-2,000 per task")
     jobs: int = setting(1, "one process; --jobs N for more")
+    worker_task: int = setting(
+        250, "a worker cleans a batch in tasks of this many inputs: bench/load.py --n 5000, "
+        "peak memory of the process tree 999 MB in tasks of 250, 1,050 MB in tasks of 500")
 
 
 @dataclass(frozen=True)

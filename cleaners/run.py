@@ -84,7 +84,7 @@ def clean_pickled(raws: list[RawDoc], config: Config) -> bytes:
 def processed(raws: Iterable[RawDoc], config: Config, jobs: int) -> Iterator[Cleaned]:
     """Cleaned batches with their features, in input order; ``jobs + 1`` batches in flight
     (each worker busy while this process takes the next result; more would only hold
-    inputs and results in memory)."""
+    inputs and results in memory). Workers get a batch in tasks of ``worker_task`` inputs."""
     batches = batched(raws, config.run.batch_size)
     if jobs <= 1:
         for batch in batches:
@@ -92,13 +92,20 @@ def processed(raws: Iterable[RawDoc], config: Config, jobs: int) -> Iterator[Cle
         return
     with ProcessPoolExecutor(max_workers=jobs, mp_context=worker_context(),
                              initializer=memory.one_arena) as pool:
-        pending: list[Future[bytes]] = []
+        pending: list[list[Future[bytes]]] = []
         for batch in batches:
-            pending.append(pool.submit(clean_pickled, batch, config))
+            pending.append([pool.submit(clean_pickled, part, config)
+                            for part in batched(batch, config.run.worker_task)])
             if len(pending) > jobs:
-                yield pickle.loads(pending.pop(0).result())
-        for future in pending:
-            yield pickle.loads(future.result())
+                yield joined(pending.pop(0))
+        for futures in pending:
+            yield joined(futures)
+
+
+def joined(futures: list[Future[bytes]]) -> Cleaned:
+    """One batch from the results of its tasks, in order."""
+    parts: list[Cleaned] = [pickle.loads(future.result()) for future in futures]
+    return [a for arts, _ in parts for a in arts], Features.joined([f for _, f in parts])
 
 
 def worker_context() -> BaseContext:

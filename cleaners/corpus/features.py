@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
 from cleaners.config import Config
 from cleaners.corpus.completeness import facts
 from cleaners.corpus.dedupe import Signed, sign_batch
@@ -23,6 +25,20 @@ class Features:
     terms: list[Counter]
     grams: list[Shingles]
     facts: list[set[str]]  # names and numbers (completeness)
+
+    @classmethod
+    def joined(cls, parts: list[Features]) -> Features:
+        """The features of consecutive parts of a batch, as the whole batch's."""
+        rows, offset = [], 0
+        for part in parts:
+            rows += [offset + r for r in part.signed.rows]
+            offset += len(part.terms)  # the part's live articles
+        signed = Signed(rows, [k for p in parts for k in p.signed.keys],
+                        np.concatenate([p.signed.sigs for p in parts]),
+                        [b for p in parts for b in p.signed.bands],
+                        [s for p in parts for s in p.signed.sizes])
+        return cls(signed, [t for p in parts for t in p.terms],
+                   [g for p in parts for g in p.grams], [f for p in parts for f in p.facts])
 
 
 def live_of(arts: list[Article]) -> list[Article]:
