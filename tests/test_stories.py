@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ from cleaners.config import StoriesConfig
 from cleaners.corpus.stories import StoryIndex
 from cleaners.record import Article
 from cleaners.run import run
+from cleaners.store import Store
+from cleaners.store.indexes import StoryTables
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -169,3 +172,22 @@ def test_postings_hold_what_a_dict_of_sets_would(ops):
         for t in "abcd":
             assert sorted(postings.get(t)) == sorted(model.get(t, ()))
     assert len(postings) == sum(1 for held in model.values() if held)
+
+
+def test_a_late_report_recalls_its_retired_story_and_no_other() -> None:
+    """Two stories of one day are retired when the stream moves two months on; a report
+    dated that day arriving afterwards brings back the story it belongs to (found through
+    the store's term hashes), not the other story open on that day."""
+    tables = StoryTables(Store(), StoriesConfig())
+    index = tables.index
+    lavrov, cricket = replace(LAVROV, date="2024-07-03"), replace(CRICKET, date="2024-07-03")
+    index.add_batch([lavrov, cricket])
+    tables.save()
+    index.add_batch([replace(STRIKES, date="2024-09-01")])
+    tables.save()
+    assert lavrov.story not in index.stories and cricket.story not in index.stories
+    late = replace(LAVROV, id="lavrov-late", date="2024-07-04",
+                   body=LAVROV.body.replace("on Wednesday", "on Wednesday afternoon"))
+    index.add_batch([late])
+    assert late.story == lavrov.story
+    assert cricket.story not in index.stories

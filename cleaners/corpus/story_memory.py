@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 DAY = 86400.0
-Reload = Callable[[list[int], float, set[str]], list[dict[str, Any]]]  # (days, window, skip)
+Reload = Callable[[list[int], float, set[str], set[str]], list[dict[str, Any]]]  # days, window, skip, terms
 LoadDf = Callable[[list[str]], dict[str, int]]  # terms -> saved document frequencies
 
 
@@ -116,8 +116,7 @@ class StoryMemory:
             return
         wanted = {t for _, terms in late for t in terms}
         back = [Story(**raw) for raw in
-                self.reload(days, self.config.window_days * DAY, set(self.stories))
-                if not wanted.isdisjoint(raw["centroid"])]
+                self.reload(days, self.config.window_days * DAY, set(self.stories), wanted)]
         missing = {t for story in back for t in story.centroid if t not in self.df}
         self.df.update(self.load_df(sorted(missing)))
         for story in back:

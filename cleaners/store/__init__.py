@@ -20,7 +20,7 @@ from typing import Any
 
 from cleaners.store.tables import SCHEMA
 
-VERSION = "4"
+VERSION = "5"
 
 
 class StoreError(Exception):
