@@ -199,6 +199,10 @@ class RunConfig:
     worker_task: int = setting(
         250, "a worker cleans a batch in tasks of this many inputs: bench/load.py --n 5000, "
         "peak memory of the process tree 999 MB in tasks of 250, 1,050 MB in tasks of 500")
+    worker_nice: int = setting(
+        10, "workers yield the cores to the main process' serial steps: bench/load.py on 2 "
+        "cores had the main process at 73-80% of a core and the tree at 1.5 of 2 cores "
+        "with workers at the same priority")
 
 
 @dataclass(frozen=True)

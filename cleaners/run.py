@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
 import pickle
 import shutil
 import time
@@ -91,7 +92,7 @@ def processed(raws: Iterable[RawDoc], config: Config, jobs: int) -> Iterator[Cle
             yield clean_batch(batch, config)
         return
     with ProcessPoolExecutor(max_workers=jobs, mp_context=worker_context(),
-                             initializer=memory.one_arena) as pool:
+                             initializer=start_worker, initargs=(config.run.worker_nice,)) as pool:
         pending: list[list[Future[bytes]]] = []
         for batch in batches:
             pending.append([pool.submit(clean_pickled, part, config)
@@ -100,6 +101,14 @@ def processed(raws: Iterable[RawDoc], config: Config, jobs: int) -> Iterator[Cle
                 yield joined(pending.pop(0))
         for futures in pending:
             yield joined(futures)
+
+
+def start_worker(nice: int) -> None:
+    """A worker's set-up: one malloc arena, and ``nice`` steps below this process' priority.
+    This process runs the serial steps (the corpus step, writing) every batch waits for;
+    when the workers compete with it for the cores, the whole run slows to its pace."""
+    memory.one_arena()
+    os.nice(nice)
 
 
 def joined(futures: list[Future[bytes]]) -> Cleaned:

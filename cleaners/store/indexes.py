@@ -139,14 +139,14 @@ class StoryTables:
                 terms: set[str]) -> list[dict]:
         """Stored stories open on any of ``days`` (day numbers since the epoch) whose centroid
         holds one of ``terms``, but those in ``skip`` (in memory already). Only the term
-        hashes of the stories in the span are read; only the matches' JSON is parsed
-        (bench/load.py: parsing every story in the span was a fifth of the main process'
-        CPU by 40,000 inputs)."""
+        hashes of the stories in the span are read (a short row each), and only the matches'
+        JSON (bench/load.py: reading and parsing every story in the span was a fifth of the
+        main process' CPU by 40,000 inputs)."""
         db, seen = self.store.db, set(skip)
         ids, blobs = [], []
         for start, end in _spans(days, window):
             for sid, blob in db.execute(
-                    "SELECT id, terms FROM stories WHERE last >= ? AND first <= ?", (start, end)):
+                    "SELECT id, terms FROM story_terms WHERE last >= ? AND first <= ?", (start, end)):
                 if sid not in seen:
                     seen.add(sid)
                     ids.append(sid)
@@ -163,11 +163,14 @@ class StoryTables:
     def save(self) -> None:
         index, db = self.index, self.store.db
         gone = [sid for sid in index.dirty if sid not in index.stories]
-        db.executemany("DELETE FROM stories WHERE id = ?", ((sid,) for sid in gone))
-        db.executemany("INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?, ?)", (
-            (sid, story.start, story.last, term_keys(story.centroid).tobytes(),
-             json.dumps(vars(story)))
-            for sid in sorted(index.dirty) if (story := index.stories.get(sid))))
+        for table in ("stories", "story_terms"):
+            db.executemany(f"DELETE FROM {table} WHERE id = ?", ((sid,) for sid in gone))
+        kept = [(sid, story) for sid in sorted(index.dirty) if (story := index.stories.get(sid))]
+        db.executemany("INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?)", (
+            (sid, story.start, story.last, json.dumps(vars(story))) for sid, story in kept))
+        db.executemany("INSERT OR REPLACE INTO story_terms VALUES (?, ?, ?, ?)", (
+            (sid, story.start, story.last, term_keys(story.centroid).tobytes())
+            for sid, story in kept))
         self._save_df()
         self.store.set_meta("stories.docs", str(index.docs))
         if index.newest is not None:

@@ -15,11 +15,15 @@ CREATE TABLE IF NOT EXISTS records (idx INTEGER PRIMARY KEY, id TEXT NOT NULL UN
 CREATE TABLE IF NOT EXISTS exact (key INTEGER PRIMARY KEY, idx INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS bands (key INTEGER PRIMARY KEY, idxs BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS superseded (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);
--- stories: centroids (JSON) with the dates of their first and last reports and the hashes of
--- their centroid's terms (uint64, before the JSON so a scan of them leaves its pages unread)
+-- stories: centroids (JSON) with the dates of their first and last reports
 CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, first REAL, last REAL,
-    terms BLOB NOT NULL, data TEXT NOT NULL) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS stories_span ON stories (last, first);
+    data TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS stories_last ON stories (last);
+-- and the hashes of their centroids' terms (uint64), to find the retired stories a late report
+-- may join without reading the JSON; a rowid table, so that a row is one short record
+CREATE TABLE IF NOT EXISTS story_terms (id TEXT NOT NULL UNIQUE, first REAL, last REAL,
+    terms BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS story_terms_span ON story_terms (last, first);
 -- document frequencies: per batch the sorted uint64 hashes of its terms and their int32 increments
 CREATE TABLE IF NOT EXISTS df_runs (n INTEGER PRIMARY KEY, keys BLOB NOT NULL, counts BLOB NOT NULL);
 -- scores: per story (by a small integer key) its members, facts and lengths; per article
