@@ -142,19 +142,17 @@ class StoryTables:
         hashes of the stories in the span are read (a short row each), and only the matches'
         JSON (bench/load.py: reading and parsing every story in the span was a fifth of the
         main process' CPU by 40,000 inputs)."""
-        db, seen = self.store.db, set(skip)
-        ids, blobs = [], []
+        db, found = self.store.db, {}
         for start, end in _spans(days, window):
             for sid, blob in db.execute(
                     "SELECT id, terms FROM story_terms WHERE last >= ? AND first <= ?", (start, end)):
-                if sid not in seen:
-                    seen.add(sid)
-                    ids.append(sid)
-                    blobs.append(blob)
-        if not ids:
+                if sid not in skip:
+                    found[sid] = blob
+        if not found:
             return []
+        ids, blobs = list(found), list(found.values())
         keys = np.frombuffer(b"".join(blobs), dtype=KEY)
-        owner = np.repeat(np.arange(len(ids)), [len(b) // np.dtype(KEY).itemsize for b in blobs])
+        owner = np.repeat(np.arange(len(ids)), [len(b) // keys.itemsize for b in blobs])
         hits = np.unique(owner[np.isin(keys, term_keys(terms))])
         return [json.loads(db.execute("SELECT data FROM stories WHERE id = ?",
                                       (ids[i],)).fetchone()[0])
