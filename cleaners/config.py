@@ -26,6 +26,22 @@ class ReadConfig:
         0.10, "text has almost no C0 control bytes; >10% in the first 4 KiB means binary")
     max_decode_chaos: float = setting(
         0.5, "charset-normalizer's chaos (mess) ratio: above 0.5 no encoding reads the bytes sensibly")
+    cp1252_prior: float = setting(
+        5.0, "bench/encoding.py (fundus text, 100 snippets per code page): log prior, in nats, "
+        "of windows-1252 over other single-byte readings, so near-ties go to the web's default; "
+        "0 and 5 read the same snippets right, 10 loses 3 of 100 Czech/Polish and 1 of 80 "
+        "Turkish snippets to cp1252")
+    rare_codepage_penalty: float = setting(
+        40.0, "bench/encoding.py: log penalty of DOS/Mac/HP code pages (cp850, mac_cyrillic...) "
+        "against the web's windows-*/ISO-8859-*/KOI8; 0 reads 6 of 58 Russian cp1251 snippets "
+        "as mac_cyrillic (and an Icelandic passage as hp_roman8), 20 still 2, 40 none")
+    encoding_tie_nats: float = setting(
+        3.0, "two readings within 3 nats (a likelihood ratio under 20) are a toss-up: the "
+        "record is flagged encoding_ambiguous")
+    max_glued_share: float = setting(
+        0.5, "bench/encoding.py: Latin snippets charset-normalizer reads as big5/gb18030/"
+        "shift_jis have most non-ASCII characters touching an ASCII letter ('f僡r'); of the "
+        "153 ja/zh/ko fundus paragraphs none has over 0.08; above 0.5 single-byte readings compete")
 
 
 @dataclass(frozen=True)
@@ -40,18 +56,36 @@ class ExtractConfig:
     include_comments: bool = setting(False, "reader comments are not the article (+0.010 F1 "
                                      "on ScrapingHub with fast mode)")
     drop_tags: str = setting(
-        "script style noscript svg template nav footer aside iframe button select input "
-        "textarea", "tags that never hold article prose; removing them first leaves "
-        "ScrapingHub F1 unchanged and cuts extraction time ~20%. <form> (-0.005: ASP.NET "
-        "pages wrap everything in one) and <header> (-0.008: ledes live there) stay")
+        "noscript svg nav footer aside iframe button select input textarea", "tags that "
+        "never hold article prose (scripts, styles and templates always go); removing them "
+        "first leaves ScrapingHub F1 unchanged and cuts extraction time ~20%. Each is kept "
+        "when it holds over chrome_max_share of the page's prose (WCXB dev: pages whose "
+        "<main> sits under a <button>). <form> (-0.005: ASP.NET pages wrap everything in "
+        "one) and <header> (-0.008: ledes live there) stay")
     chrome_tokens: str = setting(
         "related newsletter share sharing social subscribe promo byline caption comment "
         "comments breadcrumb breadcrumbs tags figcaption",
         "class/id words of page chrome (issue list); +0.0005 F1 on ScrapingHub, as "
         "trafilatura already drops most of these itself")
     chrome_max_share: float = setting(
-        0.3, "an element named as chrome but holding over 30% of the page's <p> text is the "
-        "article wrapper, not chrome")
+        0.3, "an element named as chrome (or a drop_tags tag) but holding over 30% of the "
+        "page's prose is the article wrapper, not chrome")
+    prose_run_chars: int = setting(
+        80, "prose = text runs of 80+ characters outside links and code: a sentence or "
+        "more; menu items, buttons and link lists are shorter. WCXB dev, with "
+        "collapse_share 0.8: runs of 20/40/80/160/320 -> all-pages F1 0.8236/0.8236/0.8230/"
+        "0.8224/0.8135, reruns 612/488/375/268/180; 5 folds by domain over both settings "
+        "pick 20-40, held-out 0.8228 (articles 0.9381): 80 is on the plateau, fewer reruns")
+    collapse_share: float = setting(
+        0.8, "WCXB dev (1,497 pages): when the pruned fast extraction keeps under this share "
+        "of the page's prose, redo it unpruned in full mode. Share 0.1/0.2/0.4/0.6/0.8/1.0/"
+        "1.2 -> all-pages F1 0.806/0.816/0.822/0.823/0.823/0.823/0.823 (articles "
+        "0.928/0.935/0.938/0.938/0.938/0.939/0.938), reruns 121/162/219/277/375/559/984 "
+        "pages: a plateau from 0.7 to 1.0. 5 folds grouped by domain pick 1.0 (4) or 0.8 "
+        "(1), held-out F1 0.8229, articles 0.9382 (extraction alone, before the text "
+        "path); 0.8 keeps it with 2/3 of the reruns and catches the pages kept at half. "
+        "bench/extraction.py end to end: articles 0.9409, all pages 0.8267, no article "
+        "kept under half where trafilatura keeps 90% (0.4: 0.9400, 0.8260, two such pages)")
     headline_lines: int = setting(
         3, "the headline the extractor keeps is within its first 3 lines on ScrapingHub")
     min_headline_chars: int = setting(
@@ -64,7 +98,9 @@ class ExtractConfig:
         "<link>', link lists); 0.6 gave +0.0011")
     min_text_chars: int = setting(
         200, "jusText's length_high is 200 chars: below it trafilatura's result is re-checked "
-        "with jusText, and a page under it after both is not an article")
+        "unpruned and with jusText, and a page under it after every extractor is not an "
+        "article. The link-line rules never leave less than it: on WCXB dev, keeping "
+        "link-only pages whole took all-pages F1 from 0.8194 to 0.8231 (19 empty, not 29)")
     max_html_depth: int = setting(
         250, "libxml2 stops at depth 255 and silently drops the rest of the page; real news "
         "pages nest under 60, so a tree this deep is refused rather than read in part")
@@ -86,15 +122,48 @@ class LanguageConfig:
 @dataclass(frozen=True)
 class MetadataConfig:
     title_order: str = setting(
-        "ld,og,twitter,title,h1", "bench/metadata.py on fundus' 258 pages: JSON-LD headline "
-        "first matches the gold on 0.853 of pages, og:title first 0.845, the <h1> first 0.752")
-    site_as_author: bool = setting(
-        True, "fundus gold: the site's own name is the author ('DER SPIEGEL', 'ORF.at') on "
-        "~20 pages that name nobody else; it is kept only when no person is named")
+        "ld,shown,og,twitter,title,h1", "bench/metadata.py, title accuracy fundus / WCXB dev: "
+        "the JSON-LD headline, else the <h1> the reader sees when og/twitter contain it or the "
+        "<title> starts with it ('shown'), else og:title ...: 0.841 / 0.818; without 'shown' "
+        "0.853 / 0.801; 'shown' first 0.806 / 0.825; the <h1> first 0.767 / 0.856")
+    organisations_as_authors: bool = setting(
+        False, "issue 16: the site, an agency or a desk ('Staff', 'Team') is a credit, never "
+        "an author. Both golds count them as authors: bench/metadata.py authors F1 fundus / "
+        "WCXB dev 0.852 / 0.697 as credits, 0.906 / 0.765 as authors, 0.897 / 0.765 as authors "
+        "only when no person is named")
+    date_weights: str = setting(
+        "declared:4,dump_header:4,search:3,url:2,headline:3,dateline:5,text:1,page:0,modified:0",
+        "bench/metadata.py, re-deciding the recorded candidates of fundus (258) and WCXB dev "
+        "(659 dated): 0.9845 / 0.8574; a strict rank declared-first 0.9845 / 0.8437; "
+        "htmldate alone 0.9767 / 0.8467; each weight one step off: WCXB 0.854-0.859. A "
+        "visible dateline or a <time> by the headline outvotes one declared field; a "
+        "modification date never wins. Held-out (site-grouped folds) 0.9849 / 0.8529")
+    date_max_future_days: int = setting(
+        1, "a date after the crawl (or today) is not the article's; a day of slack for time zones")
+    date_listing_days: int = setting(
+        3, "bench/metadata.py: <time> or dateline elements naming 3+ distinct days are a list of "
+        "posts, not the article's dateline, and are all dropped")
+    date_outlier_days: int = setting(
+        3650, "bench/metadata.py: dropping a date over 365 days before the median of the other "
+        "published candidates costs 0.006 on WCXB dev (0.8513 vs 0.8574; republished pages), "
+        "180 days 0.008; ten years drops only stray archive stamps")
     date_search: bool = setting(
-        True, "htmldate runs only on the ~5% of pages that declare no date (JSON-LD, meta)")
+        True, "htmldate's original-date search is one of the date candidates")
     date_extensive_search: bool = setting(
         True, "htmldate's default; measured on the fundus pages that declare no date")
+
+
+@dataclass(frozen=True)
+class TextConfig:
+    line_model: str = setting(
+        "", "the line model of text dumps: empty = the packaged cleaners/data/line_model.json "
+        "(scripts/train_line_model.py, WCXB dev articles by 3 renderers); 'off' = rules only")
+    line_model_on_html: bool = setting(
+        False, "the line model also judges an extractor's output: off. WCXB dev articles, "
+        "HTML path, fold models by site: F1 0.9409 with it and without (P +0.0006, R -0.0007)")
+    line_threshold: float = setting(
+        0.4, "scripts/train_line_model.py, held-out by site: F1 of the kept lines is flat from "
+        "0.3 to 0.5 and falls past 0.5 (recall goes first); see bench/textdump.py")
 
 
 @dataclass(frozen=True)
@@ -250,6 +319,7 @@ class Config:
     read: ReadConfig = field(default_factory=ReadConfig)
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     language: LanguageConfig = field(default_factory=LanguageConfig)
+    text: TextConfig = field(default_factory=TextConfig)
     templates: TemplateConfig = field(default_factory=TemplateConfig)
     dedupe: DedupeConfig = field(default_factory=DedupeConfig)
     stories: StoriesConfig = field(default_factory=StoriesConfig)

@@ -20,7 +20,7 @@ SAMPLE_CHARS = 2000  # language ID saturates long before; py3langid's cost grows
 
 
 @lru_cache(maxsize=1)
-def _factory() -> DetectorFactory:
+def langdetect_profiles() -> DetectorFactory:
     """Profiles load once per process (~100 ms); the factory is our own, not langdetect's."""
     factory = DetectorFactory()
     factory.load_profile(__import__("langdetect").detector_factory.PROFILES_DIRECTORY)
@@ -37,7 +37,7 @@ def _langid() -> Any:
 
 def preload() -> None:
     """Load both detectors' models now (before worker processes fork, so they share them)."""
-    _factory()
+    langdetect_profiles()
     _langid()
 
 
@@ -53,7 +53,7 @@ def detect_language(text: str, config: LanguageConfig, detector: str = "langdete
 
 def _probabilities(text: str, seed: int) -> list[Any]:
     """langdetect's ranked languages for ``text``, with our factory and a fixed seed."""
-    detector = _factory().create()
+    detector = langdetect_profiles().create()
     detector.seed = seed
     detector.append(text)
     try:

@@ -6,24 +6,28 @@ Any failure of one article becomes that article's error record; the batch goes o
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
-from cleaners.config import Config
+from cleaners.config import Config, TextConfig
 from cleaners.extract import extract_html, parse_html
 from cleaners.extract.parse import defuse_html
-from cleaners.language import choose_language
+from cleaners.language import SAMPLE_CHARS, choose_language
 from cleaners.metadata import PageMeta, page_metadata
+from cleaners.metadata.dates import crawl_day
+from cleaners.metadata.merge import dump_date, language_source, merge_text, provenance
 from cleaners.read.decode import decode_bytes
 from cleaners.read.files import load
 from cleaners.read.rawdoc import RawDoc
 from cleaners.record import Article, InputError
 from cleaners.text.chrome import TextMeta, strip_chrome
+from cleaners.text.linemodel import LineModel, load_line_model
 from cleaners.text.dump import split_dump_header
 from cleaners.stoplists import stoplist
 from cleaners.text.templates import strip_templates
 from cleaners.text.repair import (drop_repeated_paragraphs, fix_encoding, fix_punctuation,
                                   normalize_whitespace)
 
-SKIPPED_KINDS = {"not_html", "not_article"}
+SKIPPED_KINDS = {"not_html", "not_article", "unsupported_format"}
 
 
 def process(raw: RawDoc, config: Config) -> Article:
@@ -47,46 +51,55 @@ def process(raw: RawDoc, config: Config) -> Article:
 def _run_steps(raw: RawDoc, art: Article, config: Config) -> None:
     text = _decode(raw, art, config)
     meta = PageMeta()
+    crawled = crawl_day(raw.signals.get("crawl_date"), date.today())
     if raw.is_html:
         text, oversized = defuse_html(text)
         if oversized:
             art.note("parse", "drop_attributes", "start tags over 20,000 characters", oversized)
         tree = parse_html(text, config.extract)
-        meta = page_metadata(tree, raw.url, config.metadata)  # before extraction prunes the tree
+        meta = page_metadata(tree, raw.url, config.metadata, crawled)  # before extraction prunes
+        _metadata(art, raw, meta, meta.language, config)  # kept if extraction fails
         extraction = extract_html(text, tree, raw.url, config.extract)
         text = extraction.body
         art.changes += extraction.changes
         art.signals.update(extraction.signals)
     elif raw.format == "text":
-        text, dump_date, changes = split_dump_header(text)
+        text, header_date, changes = split_dump_header(text)
         art.changes += changes
-        if dump_date:
-            art.format, meta.date = "text-dump", dump_date
+        if header_date:
+            art.format = "text-dump"
+            dump_date(meta, header_date, config.metadata, crawled)
     text, changes = fix_encoding(text)
     art.changes += changes
     language = choose_language(text, meta.language, config.language)
-    text, text_meta = _clean_text(text, art, raw.hints.get("title") or meta.title, language)
+    model = _line_model(config.text) if config.text.line_model_on_html or not raw.is_html else None
+    text, text_meta = _clean_text(text, art, raw.hints.get("title") or meta.title, language,
+                                  model, config.text)
     art.body = normalize_whitespace(text)
+    merge_text(meta, text_meta, not raw.is_html, config.metadata, crawled)
+    art.truncated = text_meta.truncated
+    _metadata(art, raw, meta, language, config, text)
     if not art.body:
         raise InputError("not_article", "every line is site chrome (navigation, prompts, "
                          "teasers): no article text")
-    _merge(meta, text_meta, trust_byline=not raw.is_html)
-    art.truncated = text_meta.truncated
-    _metadata(art, raw, meta, language)
 
 
-def _clean_text(text: str, art: Article, title: str | None, language: str) -> tuple[str, TextMeta]:
+def _clean_text(text: str, art: Article, title: str | None, language: str,
+                model: LineModel | None, config: TextConfig) -> tuple[str, TextMeta]:
     """Chrome removal with the text's own stop words, then punctuation and repeats.
 
-    A language jusText has no stop words for (Japanese, Chinese, Thai...) is left whole
-    but for phrase-lexicon lines, and flagged in signals.
+    ``model`` judges the lines of text that lost its markup (None for an extractor's
+    output). A language jusText has no stop words for (Japanese, Chinese, Thai...) is
+    left whole but for phrase-lexicon lines, and flagged in signals.
     """
     stops = stoplist(language)
     if stops is None:
         art.signals["chrome"] = f"no stop-word list for '{language}': structure rules skipped"
-        stops = frozenset()
-    text, text_meta, changes = strip_chrome(text, stops, title)
+        stops, model = frozenset(), None
+    text, text_meta, changes = strip_chrome(text, stops, title, model, config.line_threshold)
     art.changes += changes
+    if text_meta.model_note:
+        art.signals["line_model"] = text_meta.model_note
     text, changes = fix_punctuation(text)
     art.changes += changes
     text, changes = drop_repeated_paragraphs(normalize_whitespace(text))
@@ -94,13 +107,8 @@ def _clean_text(text: str, art: Article, title: str | None, language: str) -> tu
     return text, text_meta
 
 
-def _merge(meta: PageMeta, text_meta: TextMeta, trust_byline: bool) -> None:
-    """What the page states wins; lines read from the text fill the gaps."""
-    meta.title = meta.title or text_meta.title
-    meta.date = meta.date or text_meta.date
-    if trust_byline:
-        meta.authors = meta.authors or text_meta.authors
-        meta.credit = meta.credit or text_meta.credit
+def _line_model(config: TextConfig) -> LineModel | None:
+    return None if config.line_model == "off" else load_line_model(config.line_model)
 
 
 def _decode(raw: RawDoc, art: Article, config: Config) -> str:
@@ -113,7 +121,8 @@ def _decode(raw: RawDoc, art: Article, config: Config) -> str:
     return decoded.text
 
 
-def _metadata(art: Article, raw: RawDoc, meta: PageMeta, language: str) -> None:
+def _metadata(art: Article, raw: RawDoc, meta: PageMeta, language: str | None,
+              config: Config, text: str = "") -> None:
     """Input hints win over what the page says; the page wins over nothing.
 
     ``language`` was identified on the text before cleaning (py3langid by default), with
@@ -128,6 +137,10 @@ def _metadata(art: Article, raw: RawDoc, meta: PageMeta, language: str) -> None:
     art.url = art.url or meta.url or None
     art.credit = meta.credit if not hints.get("authors") else None
     art.language = hints.get("language") or language
+    letters = sum(map(str.isalpha, text[:SAMPLE_CHARS]))
+    lang = language_source(art.language or "und", hints.get("language"), meta.language,
+                           letters, config.language.min_chars)
+    art.signals["metadata"] = provenance(meta, hints, lang)
 
 
 def process_batch(raws: Iterable[RawDoc], config: Config) -> list[Article]:

@@ -14,12 +14,14 @@ STATUSES: tuple[str, ...] = ("ok", "error", "skipped")
 
 @dataclass
 class Change:
-    """One removal or repair: which step, what it did, the text it touched, how often."""
+    """One removal or repair: which step, what it did, the text it touched, how often,
+    and for a learned decision the signals behind it."""
 
     step: str
     action: str
     text: str
     count: int = 1
+    why: str | None = None
 
 
 @dataclass
@@ -74,4 +76,8 @@ class Article:
         self.changes.append(Change(step, action, text, count))
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        record = asdict(self)
+        for change in record["changes"]:
+            if change["why"] is None:
+                del change["why"]
+        return record

@@ -65,9 +65,19 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 
 Cleaned = tuple[list[Article], Features]
+OnInputs = Callable[[int], None]  # n more inputs done (cleaned, or kept from a resumed run)
 
 
-def clean_batch(raws: list[RawDoc], config: Config) -> Cleaned:
+def counted(raws: list[RawDoc], on_inputs: OnInputs | None) -> Iterator[RawDoc]:
+    """``raws``, calling ``on_inputs(1)`` as each one has been processed (when the next
+    is asked for: the batch's processing takes them one at a time)."""
+    for raw in raws:
+        yield raw
+        if on_inputs is not None:
+            on_inputs(1)
+
+
+def clean_batch(raws: Iterable[RawDoc], config: Config) -> Cleaned:
     """Everything a worker does for a batch: the per-article path, then the corpus features
     (signatures, terms, shingles), which need no index."""
     memory.trim()  # the previous batch's pages
@@ -82,25 +92,37 @@ def clean_pickled(raws: list[RawDoc], config: Config) -> bytes:
     return pickle.dumps(clean_batch(raws, config), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def processed(raws: Iterable[RawDoc], config: Config, jobs: int) -> Iterator[Cleaned]:
+def processed(raws: Iterable[RawDoc], config: Config, jobs: int,
+              on_inputs: OnInputs | None = None) -> Iterator[Cleaned]:
     """Cleaned batches with their features, in input order; ``jobs + 1`` batches in flight
     (each worker busy while this process takes the next result; more would only hold
-    inputs and results in memory). Workers get a batch in tasks of ``worker_task`` inputs."""
+    inputs and results in memory). Workers get a batch in tasks of ``worker_task`` inputs.
+    ``on_inputs`` hears of each input cleaned, or with workers of each task's inputs (from
+    the pool's result thread)."""
     batches = batched(raws, config.run.batch_size)
     if jobs <= 1:
         for batch in batches:
-            yield clean_batch(batch, config)
+            yield clean_batch(counted(batch, on_inputs), config)
         return
     with ProcessPoolExecutor(max_workers=jobs, mp_context=worker_context(),
                              initializer=start_worker, initargs=(config.run.worker_nice,)) as pool:
         pending: list[list[Future[bytes]]] = []
         for batch in batches:
-            pending.append([pool.submit(clean_pickled, part, config)
+            pending.append([submitted(pool, part, config, on_inputs)
                             for part in batched(batch, config.run.worker_task)])
             if len(pending) > jobs:
                 yield joined(pending.pop(0))
         for futures in pending:
             yield joined(futures)
+
+
+def submitted(pool: ProcessPoolExecutor, raws: list[RawDoc], config: Config,
+              on_inputs: OnInputs | None) -> Future[bytes]:
+    """A worker task cleaning ``raws``; ``on_inputs`` hears when it is done."""
+    future = pool.submit(clean_pickled, raws, config)
+    if on_inputs is not None:
+        future.add_done_callback(lambda _: on_inputs(len(raws)))
+    return future
 
 
 def start_worker(nice: int) -> None:
@@ -160,8 +182,12 @@ def open_store(out_dir: Path, config: Config, key: str) -> Store:
 
 
 def run(paths: Iterable[str | Path], out_dir: Path, config: Config, jobs: int = 1,
-        on_batch: Callable[[list[Article]], None] | None = None) -> RunSummary:
-    """Clean every input under ``paths`` into ``out_dir/articles.jsonl``."""
+        on_batch: Callable[[list[Article]], None] | None = None,
+        on_inputs: OnInputs | None = None) -> RunSummary:
+    """Clean every input under ``paths`` into ``out_dir/articles.jsonl``. ``on_batch`` gets
+    each batch's records once stored; ``on_inputs(n)`` hears of inputs as they are done
+    (see :func:`processed`; a resumed run's kept inputs first, at once), for a progress
+    display whose total :func:`cleaners.read.files.count_inputs` gives."""
     start = time.perf_counter()
     memory.one_arena()
     paths, out_dir = list(paths), Path(out_dir)
@@ -177,8 +203,11 @@ def run(paths: Iterable[str | Path], out_dir: Path, config: Config, jobs: int = 
         done = store.finished_batches(key)
         summary.resumed_batches = len(done)
         skip = sum(done.values())
+        if skip and on_inputs is not None:
+            on_inputs(skip)
         raws = islice(iter_inputs(paths, config.read), skip, None)
-        for n, (batch, features) in enumerate(processed(raws, config, jobs), start=len(done)):
+        for n, (batch, features) in enumerate(processed(raws, config, jobs, on_inputs),
+                                              start=len(done)):
             corpus.add_batch(batch, features)
             write_part(parts / f"{n:06d}.jsonl", batch)
             corpus.commit(key, n, len(batch))

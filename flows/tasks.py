@@ -9,7 +9,6 @@ run in the flow's process, which alone writes the index.
 from __future__ import annotations
 
 import json
-import os
 import pickle
 import time
 from collections import Counter
@@ -27,16 +26,15 @@ from cleaners.read.files import load as load_raw
 from cleaners.report import write_report
 from cleaners.run import RunSummary, assemble, batched, write_corrections, write_part
 from cleaners.run import clean_batch as run_clean_batch
+from cleaners.write import atomic_open
 
 NO_RESULTS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
 
 
 def dump(obj: object, path: Path) -> None:
     """Pickle ``obj`` to ``path`` atomically: a stage's output exists whole or not at all."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as fh:
+    with atomic_open(path, binary=True) as fh:
         pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
 
 
 def load(path: str | Path) -> Any:
@@ -45,9 +43,8 @@ def load(path: str | Path) -> Any:
 
 
 def write_json(data: object, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(tmp, path)
+    with atomic_open(path) as fh:
+        fh.write(json.dumps(data))
 
 
 @task(name="fetch feeds", retries=2, retry_delay_seconds=5, **NO_RESULTS)

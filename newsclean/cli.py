@@ -10,8 +10,38 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+
+class UntypedFlags:
+    """No ``<bool>`` label after the flags in typer 0.29's help (``--help`` included)."""
+
+    def get_params(self, ctx: typer.Context) -> list:
+        params = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if isinstance(param, TyperOption) and param.is_flag:
+                param.metavar = ""
+        return params
+
+
+class PlainGroup(UntypedFlags, TyperGroup):
+    pass
+
+
+class PlainHelp(UntypedFlags, TyperCommand):
+    """Also click's usage line: ``PATHS...``, not typer 0.29's ``{paths}...``."""
+
+    def collect_usage_pieces(self, ctx: typer.Context) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                name = (param.metavar or param.name or "").upper()
+                name = name if param.required else f"[{name}]"
+                pieces.append(name + ("..." if param.nargs != 1 else ""))
+        return pieces
+
+
+app = typer.Typer(cls=PlainGroup, add_completion=False, no_args_is_help=True,
                   help="Clean scraped news articles and say which are worth keeping.")
 
 
@@ -20,7 +50,7 @@ def main() -> None:
     """newsclean: strip chrome, repair text, read metadata, dedupe, score, report."""
 
 
-@app.command()
+@app.command(cls=PlainHelp)
 def clean(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories: .txt .html .jsonl "
                                                 "(.gz) .warc(.gz)")],
@@ -48,11 +78,10 @@ def clean(
         console.print(f"[red]error:[/] bad config {config_file}: {exc}")
         raise typer.Exit(2) from None
     try:
-        with progress_callback(console, enabled=not quiet and console.is_terminal and not explain
-                               ) as on_batch:
-            if explain:
-                on_batch = explain_batch(Console())
-            summary = run(paths, out, config, jobs=jobs, on_batch=on_batch)
+        shown = not quiet and console.is_terminal and not explain
+        with progress_callback(console, paths, config.read, enabled=shown) as on_inputs:
+            on_batch = explain_batch(Console()) if explain else None
+            summary = run(paths, out, config, jobs=jobs, on_batch=on_batch, on_inputs=on_inputs)
         reports = write_report(out)
     except (OutputError, StoreError) as exc:
         console.print(f"[red]error:[/] {exc}")
@@ -62,7 +91,7 @@ def clean(
         Console().print("report: " + ", ".join(str(p) for p in reports))
 
 
-@app.command()
+@app.command(cls=PlainHelp)
 def report(
     run_dir: Annotated[Path, typer.Argument(help="A run's output directory (holds articles.jsonl)")],
 ) -> None:
@@ -79,7 +108,7 @@ def report(
         console.print(f"wrote {path}")
 
 
-@app.command()
+@app.command(cls=PlainHelp)
 def serve(
     config_file: Annotated[Optional[Path], typer.Option("--config", help="TOML: sources, "
                                                         "schedule, store")] = None,

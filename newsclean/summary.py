@@ -1,26 +1,45 @@
 """The CLI's rich output: a progress display while running and a summary table after."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn,
+                           Task, TextColumn, TimeElapsedColumn, TimeRemainingColumn)
 from rich.table import Table
+from rich.text import Text
 
+from cleaners.config import ReadConfig
+from cleaners.read.files import count_inputs
 from cleaners.record import Article
-from cleaners.run import RunSummary
+from cleaners.run import OnInputs, RunSummary
+
+
+class RateColumn(ProgressColumn):
+    """Inputs a second, as rich estimates it from the last 30 s."""
+
+    def render(self, task: Task) -> Text:
+        rate = f"{task.speed:,.1f}/s" if task.speed else "-/s"
+        return Text(rate, style="progress.data.speed")
 
 
 @contextmanager
-def progress_callback(console: Console, enabled: bool) -> Iterator[Callable[[list[Article]], None] | None]:
+def progress_callback(console: Console, paths: Iterable[str | Path], config: ReadConfig,
+                      enabled: bool) -> Iterator[OnInputs | None]:
+    """A progress bar over every input (counted first: files, JSON Lines, WARC records),
+    advanced by the run's ``on_inputs``, with the rate and the time left."""
     if not enabled:
         yield None
         return
-    columns = (SpinnerColumn(), TextColumn("{task.completed:,} articles"), TimeElapsedColumn())
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+               MofNCompleteColumn(), TextColumn("inputs"), RateColumn(), TimeElapsedColumn(),
+               TextColumn("left"), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("clean", total=None)
-        yield lambda batch: progress.advance(task, len(batch))
+        task = progress.add_task("counting", total=None)
+        progress.update(task, total=count_inputs(paths, config), description="cleaning")
+        yield lambda n: progress.advance(task, n)
 
 
 def print_summary(console: Console, summary: RunSummary) -> None:

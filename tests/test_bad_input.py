@@ -40,9 +40,9 @@ BAD_FILES: dict[str, tuple[bytes, str, str]] = {
     # name: (content, expected status, expected error kind)
     "empty.txt": (b"", "error", "empty"),
     "blank.html": (b"  \n\t \n", "error", "empty"),
-    "report.pdf": (PDF, "error", "binary"),
-    "photo.png": (png_bytes(), "error", "binary"),
-    "bundle.zip": (zip_bytes(), "error", "binary"),
+    "report.pdf": (PDF, "skipped", "unsupported_format"),
+    "image.png": (png_bytes(), "skipped", "unsupported_format"),
+    "bundle.zip": (zip_bytes(), "skipped", "unsupported_format"),
     "photo.html": (png_bytes(), "error", "binary"),  # a binary file behind an .html name
     "noise.txt": (bytes(range(128, 256)) * 30, "error", "decode_error"),
     "bomb.html.gz": (gzip.compress(b"<p>" + b"a" * 3_000_000 + b"</p>"), "error", "too_large"),

@@ -1,11 +1,16 @@
 """extract_html on small, real-looking pages: the article stays, the chrome goes."""
 from __future__ import annotations
 
+import gzip
+import json
+from pathlib import Path
+
 import pytest
 
 from cleaners.config import ExtractConfig
 from cleaners.extract import extract_html, parse_html
 from cleaners.extract.paragraphs import Rules, clean_lines, link_share, mark_links
+from cleaners.extract.prune import prune_chrome
 from cleaners.record import InputError
 
 CONFIG = ExtractConfig()
@@ -213,3 +218,80 @@ def test_json_ld_article_body_when_the_dom_has_no_article() -> None:
     art = _process_html(page)
     assert art.status == "ok" and art.signals["extractor"] == "json_ld"
     assert art.body == "\n\n".join(PARAGRAPHS)
+
+
+def _long_article_page(wrapper_open: str, wrapper_close: str) -> str:
+    """A page whose article sits in ``wrapper``, with a menu and a footer around it."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in ARTICLE_PARAGRAPHS + PARAGRAPHS)
+    return ("<html lang='en'><head><title>Council votes to close harbour bridge</title></head>"
+            "<body><nav><a href='/'>Home</a> <a href='/news'>News</a> <a href='/sport'>Sport"
+            f"</a></nav>{wrapper_open}<h1>Council votes to close harbour bridge</h1>"
+            f"{paragraphs}{wrapper_close}<footer><p>Copyright 2025 Daily Courier. All rights "
+            "reserved.</p></footer></body></html>")
+
+
+WCXB_DEV = Path(__file__).resolve().parents[2] / "shared/bench/extraction/wcxb_dev"
+
+
+@pytest.mark.skipif(not (WCXB_DEV / "html/4096.html.gz").exists(), reason="no ../shared WCXB")
+def test_real_article_inside_a_header_survives() -> None:
+    """WCXB dev page 4096 (a Webflow blog) holds its whole article in <header
+    class="rich-text">: the pruned fast extraction kept 429 of 15,000 characters. The
+    collapse is caught, the page re-extracted unpruned, and the redo is in ``changes``."""
+    html = gzip.decompress((WCXB_DEV / "html/4096.html.gz").read_bytes()).decode("utf-8")
+    gold = json.loads((WCXB_DEV / "ground-truth/4096.json").read_text(encoding="utf-8"))
+    paragraphs = [p for p in gold["ground_truth"]["main_content"].split("\n") if len(p) > 80]
+    result = _extract(html)
+    kept = [p for p in paragraphs if p[:60] in result.body]
+    assert len(kept) >= 0.9 * len(paragraphs) and len(paragraphs) > 30
+    assert result.signals["extractor"] == "trafilatura_unpruned"
+    redo = [c for c in result.changes if c.action == "undo_pruning"]
+    assert redo and "kept too little" in redo[0].why
+
+
+def test_article_under_a_header_button_is_not_stripped() -> None:
+    """A malformed page puts <main> under a header <button>: the button holds the page's
+    prose, so the tag strip keeps it; the <nav> beside it goes, with its reason."""
+    page = _long_article_page("<header><button class='menu-toggle'>Menu<main>",
+                              "</main></button></header>")
+    tree = parse_html(page, CONFIG)
+    assert tree.xpath("//button//main")  # the parser keeps the malformed nesting
+    result = extract_html(page, tree, None, CONFIG)
+    for paragraph in ARTICLE_PARAGRAPHS + PARAGRAPHS:
+        assert paragraph in result.body
+    assert result.signals["extractor"] == "trafilatura"
+    nav = [c for c in result.changes if c.why == "tag <nav>"]
+    assert nav and nav[0].text == "Home News Sport"
+
+
+def test_tag_strips_that_remove_text_are_recorded() -> None:
+    result = _extract(NEWS_PAGE)
+    stripped = {c.why: c.text for c in result.changes if c.action == "drop_chrome"}
+    assert "Copyright 2024 Daily Courier" in stripped["tag <footer>"]
+    assert stripped["tag <nav>"].startswith("News Sport Business")
+    assert "class/id word byline" in stripped
+
+
+def test_link_only_page_keeps_its_lines() -> None:
+    """A listing page is all link lines: the link rules would empty it, so they stand down
+    rather than call it not an article (trafilatura alone finds its text)."""
+    items = "".join(f"<p><a href='/s/{i}'>{p}</a></p>" for i, p in enumerate(PARAGRAPHS * 2))
+    result = _extract(f"<html><body><div class='list'>{items}</div></body></html>")
+    assert result.body.split("\n\n")[:2] == PARAGRAPHS
+
+
+def test_forum_posts_named_comment_are_kept_together() -> None:
+    """Each post of a forum thread is small, but the elements named ``comment`` together
+    hold the page's prose: they are the content, not chrome."""
+    posts = "".join(f"<div class='comment'><span>user{i}</span><p>{p}</p></div>"
+                    for i, p in enumerate(ARTICLE_PARAGRAPHS + PARAGRAPHS))
+    page = (f"<html><body><nav><a href='/'>Forum</a></nav><h1>Harbour bridge thread</h1>"
+            f"<div class='thread'>{posts}</div></body></html>")
+    tree = parse_html(page, CONFIG)
+    assert prune_chrome(tree, frozenset({"comment"}), 300, 80) == []
+    assert len(tree.xpath("//div[@class='comment']")) == 7
+    first_post = posts[:posts.index("</div>") + 6]
+    one = parse_html(f"<html><body>{first_post}<p>{ARTICLE_PARAGRAPHS[0]}</p>"
+                     f"<p>{ARTICLE_PARAGRAPHS[1]}</p></body></html>", CONFIG)
+    dropped = prune_chrome(one, frozenset({"comment"}), 300, 80)
+    assert [c.why for c in dropped] == ["class/id word comment"]  # a lone comment still goes

@@ -85,7 +85,7 @@ def test_site_suffix_with_date_and_section_labels() -> None:
 def test_authors_split_cleaned_and_agency_credit() -> None:
     meta = meta_of(FULL_PAGE)
     assert meta.title == "Stadtrat beschließt neuen Radweg am Fluss"
-    assert meta.authors == ["Anna Berger", "Jonas Weber", "dpa"]
+    assert meta.authors == ["Anna Berger", "Jonas Weber"]  # the agency is the credit
     assert meta.credit == "dpa"
     assert meta.site == "Abendpost"
 
@@ -124,10 +124,11 @@ def test_meta_date_and_author_without_json_ld() -> None:
     assert meta.language == "no"
 
 
-def test_site_name_is_author_only_when_nobody_is_named() -> None:
+def test_site_name_is_a_credit_never_an_author() -> None:
     only_site = page('<meta property="og:site_name" content="Abendpost">'
                      '<meta name="author" content="Abendpost">', "<p>Text.</p>")
-    assert meta_of(only_site).authors == ["Abendpost"]
+    assert meta_of(only_site).authors == []
+    assert meta_of(only_site).credit == "Abendpost"
     with_person = page('<meta property="og:site_name" content="Abendpost">'
                        '<meta name="author" content="Abendpost">',
                        '<p class="byline">Von Lena Hofmann</p>')
@@ -162,7 +163,18 @@ def test_whole_html_path_fills_the_record() -> None:
     art = process(raw, Config())
     assert art.status == "ok", art.error
     assert art.title == "Stadtrat beschließt neuen Radweg am Fluss"
-    assert art.authors == ["Anna Berger", "Jonas Weber", "dpa"]
+    assert art.authors == ["Anna Berger", "Jonas Weber"]
     assert art.date.startswith("2024-05-03")
     assert art.language == "de"
     assert art.credit == "dpa"
+
+
+def test_byline_name_beats_a_login_in_page_metadata():
+    from cleaners.metadata.authors import choose_authors, split_names
+    from cleaners.metadata.choice import Candidate
+
+    cands = [Candidate("ld", ("andrew.keaveney",)), Candidate("byline", ("Denise Everheart",))]
+    assert choose_authors(cands, lambda n: False).winner.source == "byline"
+    cands = [Candidate("ld", ("Jane Roe",)), Candidate("byline", ("Denise Everheart",))]
+    assert choose_authors(cands, lambda n: False).winner.source == "ld"
+    assert split_names("Name *") == [] and split_names("The Author") == []

@@ -147,3 +147,41 @@ def test_page_files_are_read_by_the_process_that_cleans_them(tmp_path: Path) -> 
     page, gone = (process(raw, Config()) for raw in raws)
     assert page.status == "ok" and page.format == "html" and "40 million euros" in page.body
     assert gone.status == "error" and gone.error.kind == "read_error"
+
+
+def test_unknown_or_binary_formats_are_skipped_and_text_is_still_read(tmp_path: Path) -> None:
+    """A file without a known extension is sniffed: text and HTML are read, a real .docx
+    (a zip) or a PDF is a skipped record, not an article made of its bytes."""
+    import zipfile
+    with zipfile.ZipFile(tmp_path / "notes.docx", "w") as docx:
+        docx.writestr("word/document.xml", "<w:document>Meeting at noon.</w:document>")
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< >>\nendobj\n")
+    story = "The council met on Monday and approved the budget for the new harbour works."
+    (tmp_path / "draft.md").write_text(f"# Harbour works\n\n{story}\n")
+    (tmp_path / "README").write_text(f"{story}\n")
+    (tmp_path / "saved.page").write_text(f"<!doctype html><html><body><p>{story}</p></body></html>")
+    arts = {raw.id: process(raw, Config()) for raw in iter_inputs([tmp_path])}
+    for name in ("notes", "scan"):
+        assert (arts[name].status, arts[name].error.kind) == ("skipped", "unsupported_format")
+    assert "ZIP archive" in arts["notes"].error.message and arts["notes"].body is None
+    assert "PDF" in arts["scan"].error.message
+    for name in ("draft", "README"):
+        assert arts[name].status == "ok" and arts[name].format == "text", name
+        assert "approved the budget" in arts[name].body
+    assert arts["saved"].format == "html"
+
+
+def test_count_inputs_matches_the_readers(tmp_path: Path) -> None:
+    """The CLI's progress total: files, JSON Lines (blank lines aside), a JSON array, WARC
+    response records (not the others), a missing path."""
+    from cleaners.read.files import count_inputs
+    (tmp_path / "a.txt").write_text("A council meeting was held on Monday.")
+    (tmp_path / "b.html").write_text(ARTICLE_HTML)
+    (tmp_path / "feed.jsonl").write_text('{"text": "one"}\n\n{"text": "two"}\nnot json\n')
+    (tmp_path / "list.json").write_text(json.dumps([{"text": "x"}, {"text": "y"}]))
+    request = b"WARC/1.0\r\nWARC-Type: request\r\nContent-Length: 4\r\n\r\nGET \r\n\r\n"
+    data = (warc_record("https://example.org/a", "text/html", ARTICLE_HTML.encode()) + request
+            + warc_record("https://example.org/b", "image/png", b"\x89PNG\r\n\x1a\n"))
+    (tmp_path / "crawl.warc.gz").write_bytes(gzip.compress(data))
+    paths = [tmp_path, tmp_path / "missing.txt"]
+    assert count_inputs(paths) == len(list(iter_inputs(paths))) == 10

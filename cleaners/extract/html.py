@@ -1,13 +1,18 @@
 """HTML to article text.
 
-1. prune the tree: comments, tags that never hold prose, elements named as chrome;
+1. prune the tree: comments, tags that never hold prose, elements named as chrome, each
+   unless it holds most of the page's prose;
 2. mark links, then trafilatura (fast mode: one extractor per page, for throughput);
-3. jusText, with the page language's stoplist, where trafilatura returns too little;
-4. drop the headline, link-list lines and trailing teaser links from the result.
+3. when that keeps too little of the page's prose, the extraction is redone on the
+   unpruned page in trafilatura's full mode (readability and jusText compared);
+4. jusText, with the page language's stoplist, where trafilatura returns too little, and
+   the JSON-LD or script-held article where the DOM has none;
+5. drop the headline, link-list lines and trailing teaser links from the result.
 Every removal of text is a :class:`Change`.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,8 +20,10 @@ import justext
 import trafilatura
 
 from cleaners.config import ExtractConfig
-from cleaners.extract.paragraphs import Rules, clean_lines, headline_candidates, mark_links
-from cleaners.extract.prune import prune_chrome, strip_chrome_tags
+from cleaners.extract.paragraphs import (Rules, clean_lines, headline_candidates, mark_links,
+                                         unmark)
+from cleaners.extract.parse import parse_html
+from cleaners.extract.prune import prose_chars, prune_chrome, strip_chrome_tags, strip_code
 from cleaners.stoplists import stoplist
 from cleaners.extract.embedded import embedded_article
 from cleaners.record import Change, InputError
@@ -33,31 +40,86 @@ def extract_html(html: str, tree: Any, url: str | None, config: ExtractConfig) -
     """The article text of a page. ``tree`` is ``html`` parsed; it is modified."""
     headlines = headline_candidates(tree)
     language = (tree.get("lang") or "").strip()
-    strip_chrome_tags(tree, config.drop_tags.split())
-    changes = prune_chrome(tree, frozenset(config.chrome_tokens.split()), config.chrome_max_share)
-    marked = mark_links(tree, html)
-    lines, dropped = _cleaned(_trafilatura(tree, url, config), headlines, marked, config)
-    body, extractor = "\n\n".join(lines), "trafilatura"
+    prose = prose_chars(tree, config.prose_run_chars)
+    lines, dropped, pruned = _pruned(html, tree, url, headlines, prose, config)
+    extractor = "trafilatura"
+    if _collapsed(lines, prose, config):
+        whole, whole_dropped = _unpruned(html, url, headlines, config)
+        if _chars(whole) > _chars(lines):
+            pruned = [_redo_change(pruned, whole, prose)]
+            lines, dropped, extractor = whole, whole_dropped, "trafilatura_unpruned"
+    body = "\n\n".join(lines)
     if _too_little(body, dropped, config):
         fallback = _cleaned(_justext(html, language), headlines, False, config)[0]
-        if sum(map(len, fallback)) > len(body):
+        if _chars(fallback) > len(body):
             body, extractor = "\n\n".join(fallback), "justext"
     if len(body) < config.min_text_chars:
         embedded, where = embedded_article(html)
         if len(embedded) > len(body):
             body, extractor = "\n\n".join(_cleaned(embedded, headlines, False, config)[0]), where
-    changes += dropped
     if len(body) < config.min_text_chars:
-        raise InputError("not_article", f"the page has {len(body)} characters of article "
-                         f"text, under {config.min_text_chars}: not an article page")
+        raise InputError("not_article", f"no extractor (trafilatura pruned and unpruned, "
+                         f"jusText, embedded JSON) finds article text: {len(body)} "
+                         f"characters, under {config.min_text_chars}")
+    changes = pruned + dropped
     return Extraction(body=body, changes=changes,
                       signals={"extractor": extractor, "extract_dropped": len(changes)})
 
 
+def _pruned(html: str, tree: Any, url: str | None, headlines: set[str], prose: int,
+            config: ExtractConfig) -> tuple[list[str], list[Change], list[Change]]:
+    """Fast trafilatura on the tree without its chrome tags and chrome-named elements:
+    the kept lines, the lines dropped after extraction, the elements pruned before."""
+    limit, run = int(config.chrome_max_share * prose), config.prose_run_chars
+    changes = strip_chrome_tags(tree, config.drop_tags.split(), limit, run)
+    changes += prune_chrome(tree, frozenset(config.chrome_tokens.split()), limit, run)
+    marked = mark_links(tree, html)
+    lines, dropped = _cleaned(_trafilatura(tree, url, config.fast, config), headlines,
+                              marked, config)
+    return lines, dropped, changes
+
+
+def _unpruned(html: str, url: str | None, headlines: set[str],
+              config: ExtractConfig) -> tuple[list[str], list[Change]]:
+    """Full trafilatura (its readability and jusText comparison) on the unpruned page."""
+    tree = parse_html(html, config)
+    strip_code(tree)
+    marked = mark_links(tree, html)
+    return _cleaned(_trafilatura(tree, url, False, config), headlines, marked, config)
+
+
+def _collapsed(lines: list[str], prose: int, config: ExtractConfig) -> bool:
+    """The extraction kept too little of the page's prose, or too little to be an article."""
+    kept = _chars(lines)
+    return kept < config.min_text_chars or kept < config.collapse_share * prose
+
+
+def _redo_change(changes: list[Change], lines: list[str], prose: int) -> Change:
+    """The discarded pruning as one Change: what it removed, by reason, stays in the page."""
+    reasons = Counter(c.why for c in changes if c.action == "drop_chrome")
+    return Change("extract", "undo_pruning",
+                  "; ".join(f"{why} x{n}" for why, n in reasons.most_common()),
+                  count=sum(reasons.values()),
+                  why=f"the pruned extraction kept too little of the page's {prose} "
+                      f"characters of prose; re-extracted without pruning "
+                      f"({_chars(lines)} characters)")
+
+
+def _chars(lines: list[str]) -> int:
+    return sum(map(len, lines))
+
+
 def _cleaned(text: str, headlines: set[str], marked: bool,
              config: ExtractConfig) -> tuple[list[str], list[Change]]:
+    """The extractor's lines after the line rules, unless those would leave no article:
+    a page that is all link lines (a listing, an index) keeps them."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    return clean_lines(lines, headlines, _rules(config)) if marked else (lines, [])
+    if not marked:
+        return lines, []
+    kept, dropped = clean_lines(lines, headlines, _rules(config))
+    if _chars(kept) < config.min_text_chars:
+        return [unmark(line) for line in lines], []
+    return kept, dropped
 
 
 def _too_little(body: str, dropped: list[Change], config: ExtractConfig) -> bool:
@@ -66,10 +128,10 @@ def _too_little(body: str, dropped: list[Change], config: ExtractConfig) -> bool
     return len(body) < config.min_text_chars or removed > len(body)
 
 
-def _trafilatura(tree: Any, url: str | None, config: ExtractConfig) -> str:
+def _trafilatura(tree: Any, url: str | None, fast: bool, config: ExtractConfig) -> str:
     """trafilatura's text; ``deduplicate`` stays off (its cache is process-global)."""
     return trafilatura.extract(
-        tree, url=url, fast=config.fast, favor_precision=config.favor_precision,
+        tree, url=url, fast=fast, favor_precision=config.favor_precision,
         include_comments=config.include_comments, include_tables=True,
         deduplicate=False) or ""
 
@@ -78,7 +140,9 @@ def _justext(html: str, language: str) -> str:
     """jusText's good paragraphs, judged with the stopwords of the page's language."""
     stops = stoplist(language) or frozenset()
     low_high = {} if stops else {"stopwords_low": 0.0, "stopwords_high": 0.0}
-    paragraphs = justext.justext(html.encode("utf-8", "replace"), stops, **low_high)
+    # encoding: the bytes are UTF-8 whatever the page's <meta charset> says (jusText obeys it)
+    paragraphs = justext.justext(html.encode("utf-8", "replace"), stops, encoding="utf-8",
+                                 **low_high)
     return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
 
 

@@ -1,4 +1,9 @@
-"""Parse a page once for every reader of it; refuse trees too deep to be a real page."""
+"""Parse a page once for every reader of it; refuse trees too deep to be a real page.
+
+The page is text by now (the read step decoded it), so an XML declaration's
+``encoding="..."`` is stale: lxml refuses a str that carries one ("Unicode strings with
+encoding declaration are not supported"), and jusText would re-decode by it. It is dropped.
+"""
 from __future__ import annotations
 
 import re
@@ -13,18 +18,31 @@ from cleaners.record import InputError
 
 # A start tag this long is hostile or an inlined data URI: libxml2 checks attributes for
 # duplicates pairwise (200,000 attributes take minutes) and htmldate scans every value.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 OVERSIZED_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]{0,40})[^<>]{20000,}>")
+# An XHTML page's first line: <?xml version="1.0" encoding="iso-8859-1"?> (after a BOM or
+# blank lines at most).
+XML_DECLARATION = re.compile(r"\A[\ufeff\s]*<\?xml\b[^<>]{0,300}\?>", re.IGNORECASE)
+
+
+def drop_xml_declaration(html: str) -> str:
+    """``html`` without a leading ``<?xml ...?>`` declaration."""
+    match = XML_DECLARATION.match(html)
+    return html[match.end():] if match else html
 
 
 def defuse_html(html: str) -> tuple[str, int]:
-    """``html`` with the attributes of start tags over 20,000 characters dropped, and how many."""
-    return OVERSIZED_TAG.subn(r"<\1>", html)
+    """``html`` with the attributes of start tags over 20,000 characters dropped, and how
+    many, without an XML declaration and without the control characters XML forbids (lxml
+    keeps them in the tree, then refuses every rewrite of that text): every later reader of
+    the page parses this text."""
+    return OVERSIZED_TAG.subn(r"<\1>", XML_FORBIDDEN.sub("", drop_xml_declaration(html)))
 
 
 def parse_html(html: str, config: ExtractConfig) -> Any:
     """An lxml tree of ``html``, or :class:`InputError` for broken or hostile markup."""
     try:
-        tree = lxml_html.document_fromstring(html)
+        tree = lxml_html.document_fromstring(drop_xml_declaration(html))
     except (ValueError, TypeError, etree.ParserError) as exc:
         raise InputError("broken_html", f"the page does not parse as HTML: {exc}") from None
     if _deeper_than(tree, config.max_html_depth):

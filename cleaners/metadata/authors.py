@@ -8,9 +8,10 @@ way of saying "no named author": it is kept only when no source names anyone els
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from cleaners.metadata.choice import Candidate, Choice
 from cleaners.metadata.sources import PageSources
 from cleaners.metadata.text import key, tidy
 from cleaners.metadata.title import is_site
@@ -36,10 +37,21 @@ ROLES = (
     r"corresponsal|periodista)")
 ROLE = re.compile(rf"\s+{ROLES}\b.*$", re.I)
 ROLE_ONLY = re.compile(rf"^(?:\w+\s+){{0,2}}{ROLES}$", re.I)  # "News Reporter" after a comma
+# a credential after a name: "Jane Doe, MD", "John Roe Ph.D.", "RN, BSN"
+CREDENTIAL = re.compile(r"(?:^|\s+|,\s*)(?:ph\.?\s?d|m\.?d|r\.?n|mba|msc?|bsn|rd|dvm|cpa|"
+                        r"j\.?d|esq|lcsw|mph|dr\.?ph|cfp|facs|facp)\.?$", re.I)
 STANDARD_META = ("author", "article:author", "article:author_name", "og:article:author",
                  "og:author", "parsely-author", "sailthru.author", "dc.creator", "dc.contributor",
                  "cxenseparse:author", "byl", "dcsext.author")
 MAX_NAME_WORDS = 5
+# form and widget text caught by a byline selector: "Name *", "The Author", "Full Bio", "Ausloggen"
+JUNK = re.compile(r"[*\"<>{}]|^(?:the author|undefined|null|none|anonymous|full bio|name)$|"
+                  r"\b(?:ausloggen|einloggen|log ?in|sign ?in|more about)\b", re.I)
+# a login or handle, not a written name: "andrew.keaveney", "KatieS", "kffnirmitap"
+HANDLE = re.compile(r"[A-Za-z0-9._-]+")
+# a desk or a team, not a person: "Staff", "BBC News Staff", "The Investopedia Team", "Redaktion"
+DESK = re.compile(r"\b(?:staff|team|editors|editorial|newsroom|desk|redaktion|redacci[oó]n|"
+                  r"r[ée]daction|admin)\b", re.I)
 
 
 def split_names(value: Any) -> list[str]:
@@ -55,10 +67,17 @@ def split_names(value: Any) -> list[str]:
         part = _unprefixed(part.strip()).strip(" .:-–—/")
         if i and ROLE_ONLY.match(part):
             continue
-        part = ROLE.sub("", part)
-        if part and not DIGIT.search(part) and len(part.split()) <= MAX_NAME_WORDS:
+        part = ROLE.sub("", _uncredentialed(part))
+        if part and not DIGIT.search(part) and not JUNK.search(part) \
+                and len(part.split()) <= MAX_NAME_WORDS:
             names.append(part)
     return names
+
+
+def _uncredentialed(name: str) -> str:
+    while (cut := CREDENTIAL.sub("", name).strip(" ,")) != name:
+        name = cut
+    return name
 
 
 def _unprefixed(text: str) -> str:
@@ -97,8 +116,8 @@ def _person(value: Any) -> list[str]:
     return split_names(value) if isinstance(value, str) else []
 
 
-def meta_names(meta: dict[str, list[str]]) -> list[str]:
-    """Names in author meta tags: the standard ones first, then any other '*author*' tag."""
+def meta_names(meta: dict[str, list[str]]) -> tuple[str, list[str]]:
+    """The first author meta tag naming anyone (standard ones first), and its names."""
     keys = [k for k in STANDARD_META if k in meta]
     keys += sorted(k for k in meta if k not in keys and _author_key(k))
     for name in keys:
@@ -108,8 +127,8 @@ def meta_names(meta: dict[str, list[str]]) -> list[str]:
         names = [n for v in values for n in (split_names(v) if "," not in v or
                                              not name.startswith("dc.") else [tidy(v)])]
         if names:
-            return names
-    return []
+            return name, names
+    return "", []
 
 
 def _author_key(name: str) -> bool:
@@ -143,11 +162,40 @@ def dedupe(names: Iterable[str]) -> list[str]:
     return out
 
 
-def choose_authors(src: PageSources, sites: set[str]) -> list[str]:
-    """The first source naming a person; else the first naming anyone (the site itself)."""
-    sources = [ld_names(src.articles), meta_names(src.meta), byline_names(src.bylines)]
-    for i, names in enumerate(sources):
-        people = [n for n in names if not is_site(n, sites)]
-        if people:
-            return dedupe(names if i == 0 else people)
-    return dedupe(next((names for names in sources if names), []))
+def author_candidates(src: PageSources) -> list[Candidate]:
+    """Each source's names: the JSON-LD Article, the first author meta tag, the byline, the
+    links to author pages."""
+    tag, names = meta_names(src.meta)
+    found = [("ld", ld_names(src.articles)), (f"meta:{tag}", names),
+             ("byline", byline_names(src.bylines)), ("link", byline_names(src.author_links))]
+    return [Candidate(source, tuple(dedupe(names))) for source, names in found if names]
+
+
+def is_organisation(name: str, sites: set[str], agencies: set[str]) -> bool:
+    """The site, an agency, a desk ('Staff', 'Team', 'Redaktion'): a credit, not a person."""
+    return is_site(name, sites) or key(name) in agencies or bool(DESK.search(name))
+
+
+def choose_authors(candidates: list[Candidate], is_org: Callable[[str], bool]) -> Choice:
+    """The first source naming a person; else the first naming anyone (an organisation).
+    A visible byline's written name beats page metadata that names only logins or handles.
+
+    The winner's value is all its names; :func:`split_credit` sets organisations apart.
+    """
+    persons = [c for c in candidates if any(not is_org(n) for n in c.value)]
+    winner = next(iter(persons), candidates[0] if candidates else None)
+    if winner and (winner.source == "ld" or winner.source.startswith("meta:")):
+        winner = next((c for c in persons if c.source in ("byline", "link")
+                       and _only_handles(winner.value, is_org)), winner)
+    return Choice(winner, [c for c in candidates if c is not winner])
+
+
+def _only_handles(names: tuple[str, ...], is_org: Callable[[str], bool]) -> bool:
+    """Every person the page metadata names is a one-word Latin login ('andrew.keaveney'):
+    a written name in the visible byline is the better reading."""
+    people = [n for n in names if not is_org(n)]
+    return bool(people) and all(HANDLE.fullmatch(n) for n in people)
+
+
+def same_names(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return {key(n) for n in a} == {key(n) for n in b}

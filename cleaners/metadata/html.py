@@ -8,17 +8,20 @@ page declares; the record's language is decided later from the body
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from datetime import date
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 from cleaners.config import MetadataConfig
-from cleaners.metadata.authors import choose_authors
-from cleaners.metadata.dates import declared_date, searched_date
+from cleaners.metadata.authors import author_candidates, choose_authors, is_organisation
+from cleaners.metadata.choice import Candidate, Choice
+from cleaners.metadata.dates import choose_date, date_candidates, searched_date
 from cleaners.metadata.sources import PageSources, gather
 from cleaners.metadata.text import key, tidy
-from cleaners.metadata.title import choose_title, is_site, site_keys, title_candidates
+from cleaners.metadata.title import choose_title, site_keys, title_candidates
 
 AGENCIES_FILE = Path(__file__).resolve().parent.parent / "data" / "meta_agencies.txt"
 LANG_TAG = re.compile(r"^[a-z]{2,3}$")
@@ -33,22 +36,47 @@ class PageMeta:
     site: str | None = None
     url: str | None = None
     language: str | None = None  # declared by the page (<html lang>, og:locale), not detected
+    choices: dict[str, Choice] = field(default_factory=dict)  # field -> how it was chosen
+    date_candidates: list[Candidate] = field(default_factory=list)
 
 
-def page_metadata(tree: Any, url: str | None, config: MetadataConfig | None = None) -> PageMeta:
-    """Title, date, authors, credit line, site name and declared language of a page."""
+def page_metadata(tree: Any, url: str | None, config: MetadataConfig | None = None,
+                  crawled: date | None = None) -> PageMeta:
+    """Title, date, authors, credit line, site name and declared language of a page.
+
+    ``crawled``: the day the page was fetched; no date after it is the article's.
+    """
     config = config or MetadataConfig()
     src = gather(tree)
     sites = site_keys(src, url)
-    title = choose_title(title_candidates(src, url), tuple(config.title_order.split(",")))
-    authors = choose_authors(src, sites)
-    if not config.site_as_author:
-        authors = [a for a in authors if not is_site(a, sites)]
-    date = declared_date(src)
-    if date is None and config.date_search and tree is not None:
-        date = searched_date(tree, config.date_extensive_search)
-    return PageMeta(title=title, date=date, authors=authors, credit=credit_line(authors),
-                    site=site_name(src), url=url or src.url, language=declared_language(src))
+    meta = PageMeta(site=site_name(src), url=url or src.url, language=declared_language(src))
+    meta.choices["title"] = choose_title(title_candidates(src, url),
+                                         tuple(config.title_order.split(",")))
+    meta.title = meta.choices["title"].value
+    is_org = partial(is_organisation, sites=sites, agencies=set(agencies()))
+    set_authors(meta, choose_authors(author_candidates(src), is_org), is_org, config)
+    meta.date_candidates = date_candidates(src, [url, src.url])
+    if config.date_search and tree is not None:
+        meta.date_candidates += searched_date(tree, config.date_extensive_search)
+    set_date(meta, config, crawled or date.today())
+    return meta
+
+
+def set_authors(meta: PageMeta, choice: Choice, is_org: Callable[[str], bool],
+                config: MetadataConfig) -> None:
+    """Persons are authors; organisations (site, agency, desk) the credit line."""
+    names = list(choice.value or ())
+    meta.choices["authors"] = choice
+    meta.authors = names if config.organisations_as_authors else \
+        [n for n in names if not is_org(n)]
+    meta.credit = ", ".join(n for n in names if is_org(n)) or None
+    meta.choices["credit"] = Choice(Candidate(choice.winner.source, meta.credit)
+                                    if meta.credit and choice.winner else None)
+
+
+def set_date(meta: PageMeta, config: MetadataConfig, crawled: date) -> None:
+    meta.choices["date"] = choose_date(meta.date_candidates, config, crawled)
+    meta.date = meta.choices["date"].value
 
 
 def site_name(src: PageSources) -> str | None:
@@ -84,10 +112,3 @@ def agencies() -> dict[str, str]:
         if line:
             names[key(line)] = line
     return names
-
-
-def credit_line(authors: list[str]) -> str | None:
-    """The agencies among the authors ('dpa', 'Reuters'), joined: the article's credit line."""
-    known = agencies()
-    found = [a for a in authors if key(a) in known]
-    return ", ".join(found) or None

@@ -18,6 +18,23 @@ BYLINE_XPATH = (
     " or contains(@class, 'author') or contains(@class, 'Author') or contains(@class, 'autor')"
     " or contains(@class, 'Autor') or contains(@id, 'author') or contains(@class, 'byline')"
     " or contains(@class, 'Byline')]")
+AUTHOR_LINK_XPATH = "//a[contains(@href, '/author/') or contains(@href, '/authors/')]"
+# elements stating a date: <time>, and schema.org microdata outside <meta>
+DATED_XPATH = ("//time | //*[@itemprop='datePublished' or @itemprop='dateCreated' or "
+               "@itemprop='dateModified'][not(self::meta)]")
+# a visible dateline: an element its class names as a date ("post-date", "entry-date", "time")
+DATELINE_XPATH = ("//*[not(self::time) and not(self::meta) and not(self::script) and "
+                  "(contains(@class, 'date') or contains(@class, 'Date') or @class='time' or "
+                  "contains(@class, 'publish'))]")
+DATELINE_LABEL = re.compile(r"^(?:(?:last\s+)?(?:published|posted|updated|modified|date|"
+                            r"on|at|le|am|veröffentlicht|aktualisiert)\b\s*:?\s*)+", re.I)
+UPDATED = re.compile(r"updat|modif|aktualisiert|revis", re.I)
+MAX_DATELINE = 60  # characters: a dateline, not a paragraph that mentions a date
+# a block of other articles or of readers' posts: a date in it is theirs
+TEASER = re.compile(r"related|teaser|recommend|sidebar|widget|popular|trending|most-?read|"
+                    r"more-?from|read-?next|also-?like|promo|carousel|comment|reply", re.I)
+TEASER_TAGS = ("aside", "nav", "footer")
+HEADLINE_REACH = 3  # levels above the headline <h1> that still hold its byline and dateline
 
 
 @dataclass
@@ -26,10 +43,13 @@ class PageSources:
 
     articles: list[dict[str, Any]] = field(default_factory=list)  # JSON-LD Article objects
     ld_other: list[dict[str, Any]] = field(default_factory=list)  # WebSite, Organization, ...
+    pages: list[dict[str, Any]] = field(default_factory=list)  # JSON-LD WebPage objects
     meta: dict[str, list[str]] = field(default_factory=dict)  # lower-case name/property -> values
     title_tag: str | None = None
     h1s: list[str] = field(default_factory=list)
     bylines: list[str] = field(default_factory=list)  # text of byline-like elements
+    author_links: list[str] = field(default_factory=list)  # text of links to author pages
+    dated: list[tuple[str, str]] = field(default_factory=list)  # (where, value): time elements
     lang: str | None = None  # <html lang>
     url: str | None = None  # canonical link or og:url
 
@@ -59,6 +79,8 @@ def gather(tree: Any) -> PageSources:
     src.title_tag = clean(title.text_content()) if title is not None else None
     src.h1s = [t for t in (clean(h.text_content()) for h in tree.iter("h1")) if t]
     src.bylines = _bylines(tree)
+    src.author_links = _author_links(tree)
+    src.dated = _dated(tree)
     canonical = tree.xpath("//link[@rel='canonical']/@href")
     src.url = (canonical[0] if canonical else None) or next(iter(src.meta.get("og:url", [])), None)
     return src
@@ -75,6 +97,9 @@ def _json_ld(tree: Any, src: PageSources) -> None:
             kinds = kinds if isinstance(kinds, list) else [kinds]
             if any(isinstance(k, str) and ARTICLE_TYPES.search(k) for k in kinds):
                 src.articles.append(obj)
+            elif "WebPage" in kinds:
+                src.pages.append(obj)
+                src.ld_other.append(obj)
             else:
                 src.ld_other.append(obj)
 
@@ -109,3 +134,59 @@ def _bylines(tree: Any) -> list[str]:
         if text and len(text) < 200:
             out.append(text)
     return out
+
+
+def _author_links(tree: Any) -> list[str]:
+    """Texts of links to an author's page (``/author/jane-doe``) outside teaser blocks."""
+    out = []
+    for node in tree.xpath(AUTHOR_LINK_XPATH):
+        text = clean(node.text_content())
+        if text and len(text) < 80 and not _in_teaser(node):
+            out.append(text)
+    return out
+
+
+def _dated(tree: Any) -> list[tuple[str, str]]:
+    """Dates stated by elements, each named by where it stands: ``time:headline`` (beside the
+    headline), ``time:teaser`` (in a related-article or comment block), ``time:page``;
+    microdata as ``itemprop:<name>`` (``:teaser`` appended inside such a block)."""
+    h1 = next(iter(tree.iter("h1")), None)
+    near = [a for a in h1.iterancestors()][:HEADLINE_REACH] if h1 is not None else []
+    out: list[tuple[str, str]] = []
+    for node in tree.xpath(DATED_XPATH):
+        value = clean(node.get("datetime") or node.get("content") or node.text_content())
+        if not value:
+            continue
+        teaser = _in_teaser(node)
+        if node.get("itemprop"):
+            out.append((f"itemprop:{node.get('itemprop')}" + (":teaser" if teaser else ""), value))
+        elif teaser:
+            out.append(("time:teaser", value))
+        else:
+            headline = any(a in near for a in node.iterancestors())
+            out.append(("time:headline" if headline else "time:page", value))
+    return out + _datelines(tree)
+
+
+def _datelines(tree: Any) -> list[tuple[str, str]]:
+    """Short visible datelines ('Published March 9, 2026'), label removed; ``dateline:updated``
+    when the label says so, ``dateline:teaser`` inside a teaser block."""
+    out: list[tuple[str, str]] = []
+    for node in tree.xpath(DATELINE_XPATH):
+        text = clean(" ".join(node.itertext()))
+        if not text or len(text) > MAX_DATELINE or len(node) > 3:
+            continue
+        kind = "teaser" if _in_teaser(node) else "updated" if UPDATED.search(text) else ""
+        out.append(("dateline" + (f":{kind}" if kind else ""), DATELINE_LABEL.sub("", text)))
+    return out
+
+
+def _in_teaser(node: Any) -> bool:
+    """Inside a related-article, recommendation or comment block (the <body> is none)."""
+    for anc in node.iterancestors():
+        if anc.tag in ("body", "html"):
+            return False
+        names = f"{anc.get('class') or ''} {anc.get('id') or ''}"
+        if anc.tag in TEASER_TAGS or TEASER.search(names):
+            return True
+    return False

@@ -11,12 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from cleaners.metadata.choice import Candidate, Choice
 from cleaners.metadata.sources import PageSources
 from cleaners.metadata.text import domain_names, key, tidy
 
 # a separator: | - – — · * • / between spaces, or the full-width and Korean bars without
 SEPARATOR = re.compile(r"(\s+[|\-–—·*•/:]\s+|\s*[|｜：ㅣ]\s*|\s+::\s+)")
 DATE_SEGMENT = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
+SHOWN = "shown"  # in a title order: the <h1>, when a declared title contains it
+MIN_SHOWN_SHARE = 0.4  # of the confirming title: a blog's name before the headline is not it
+DECLARED = ("ld", "og", "twitter")  # the <title> tag counts only when it starts with the <h1>
 MAX_LABEL_WORDS = 3  # a section or site label after the headline: "Sport", "Börsen-Zeitung"
 SITE_META = ("og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site",
              "publisher", "article:publisher", "copyright")
@@ -112,15 +116,34 @@ def _headline_h1(src: PageSources) -> str:
     return max(h1s, key=lambda h: (sum(key(h) in o for o in others), len(h)))
 
 
-def choose_title(candidates: dict[str, str], order: tuple[str, ...]) -> str | None:
+def choose_title(candidates: dict[str, str], order: tuple[str, ...]) -> Choice:
     """The first candidate in ``order`` that the page gives, without a tail the others lack.
 
     ``"Headline | Sport"`` next to an <h1> ``"Headline"`` is the headline plus a section
     label: a candidate that is another one plus separator-delimited segments is cut back.
     """
-    title = next((candidates[name] for name in order if candidates.get(name)), None)
-    if not title:
-        return None
+    source = next((name for name in order if _given(name, candidates)), None)
+    source = "h1" if source == SHOWN else source
+    lost = [Candidate(n, v) for n, v in candidates.items() if n != source]
+    if source is None:
+        return Choice(None, lost)
+    return Choice(Candidate(source, _cut_label(candidates[source], candidates)), lost)
+
+
+def _given(name: str, candidates: dict[str, str]) -> bool:
+    """Whether the page gives candidate ``name``; ``shown``: an <h1> that a declared title
+    contains or the <title> starts with (the headline the reader sees, not a logo or a
+    section name; a <title> with a kicker before the headline does not confirm it)."""
+    if name != SHOWN:
+        return bool(candidates.get(name))
+    h1 = key(candidates.get("h1", ""))
+    title = key(candidates.get("title", ""))
+    declared = [key(v) for n, v in candidates.items() if n in DECLARED]
+    return len(h1) >= 8 and any(len(h1) >= len(k) * MIN_SHOWN_SHARE for k in
+                                [title] * title.startswith(h1) + [k for k in declared if h1 in k])
+
+
+def _cut_label(title: str, candidates: dict[str, str]) -> str:
     others = {key(v) for v in candidates.values()}
     parts = SEPARATOR.split(title)
     for end in range(len(parts) - 2, 0, -2):
@@ -128,3 +151,7 @@ def choose_title(candidates: dict[str, str], order: tuple[str, ...]) -> str | No
         if len(key(head)) >= 8 and key(head) in others and len(tail.split()) <= MAX_LABEL_WORDS:
             return head
     return title
+
+
+def same_title(a: str, b: str) -> bool:
+    return key(a) == key(b)

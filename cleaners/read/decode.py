@@ -1,8 +1,11 @@
 """Bytes to text, never silently wrong: BOM, then a declared charset, then detection.
 
-A declared charset that does not decode the bytes strictly is not trusted; detection by
-charset-normalizer decides, and when nothing reads the bytes coherently the input is an
-error record rather than a page of mojibake.
+A declared charset (HTTP header, HTML ``<meta>``, XML declaration) that does not decode the
+bytes strictly is not trusted; detection decides: charset-normalizer proposes, and when its
+best guess is a single-byte code page the reading a language model finds likeliest wins
+(:mod:`cleaners.read.codepage`: windows-1252 unless the text is likelier Czech in cp1250,
+Russian in cp1251...). When nothing reads the bytes coherently the input is an error
+record rather than a page of mojibake.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import charset_normalizer
 
 from cleaners.config import ReadConfig
 from cleaners.language import language_probability
+from cleaners.read.codepage import is_single_byte, rank_readings
 from cleaners.record import InputError
 
 BOMS: tuple[tuple[bytes, str], ...] = (
@@ -39,6 +43,7 @@ ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "asc
 
 META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]{2,40})""",
                           re.IGNORECASE)
+XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([a-zA-Z0-9_.:-]{2,40})["']""")
 TEXT_CONTROLS = set(b"\t\n\r\f\x0b\x1b")
 
 
@@ -46,7 +51,7 @@ TEXT_CONTROLS = set(b"\t\n\r\f\x0b\x1b")
 class Decoded:
     text: str
     encoding: str
-    how: str  # bom | declared | meta | utf-8 | detected
+    how: str  # bom | declared | meta | xml | utf-8 | detected
     ambiguous: bool = False  # detection had equally good candidates that read differently
 
 
@@ -100,6 +105,12 @@ def meta_charset(data: bytes) -> str | None:
     return normalize_label(match.group(1).decode("ascii", "ignore")) if match else None
 
 
+def xml_charset(data: bytes) -> str | None:
+    """The encoding an XML declaration (``<?xml version="1.0" encoding="..."?>``) names."""
+    match = XML_ENCODING.match(data[:1024])
+    return normalize_label(match.group(1).decode("ascii", "ignore")) if match else None
+
+
 def decode_bytes(data: bytes, config: ReadConfig, declared: str | None = None,
                  html: bool = False) -> Decoded:
     """Decode ``data`` or raise :class:`InputError` (empty, binary, undecodable)."""
@@ -123,6 +134,7 @@ def decode_bytes(data: bytes, config: ReadConfig, declared: str | None = None,
     candidates = [("utf-8", "utf-8"), (normalize_label(declared), "declared")]
     if html:
         candidates.append((meta_charset(data), "meta"))
+    candidates.append((xml_charset(data), "xml"))
     for encoding, how in candidates:
         if encoding and (text := _strict(data, encoding)) is not None:
             return Decoded(text, encoding, how)
@@ -133,11 +145,49 @@ def _detect(data: bytes, config: ReadConfig) -> Decoded:
     matches = list(charset_normalizer.from_bytes(data[:200_000]))
     if not matches or min(m.chaos for m in matches) > config.max_decode_chaos:
         raise InputError("decode_error", "no text encoding reads these bytes coherently")
-    encoding, ambiguous = _choose(matches)
+    best = normalize_label(matches[0].encoding) or matches[0].encoding
+    if is_single_byte(best) or _glued_to_latin(str(matches[0])) > config.max_glued_share:
+        encoding, ambiguous = _likeliest_codepage(data, matches, config)
+    else:
+        encoding, ambiguous = _choose(matches)
     text = _strict(data, encoding)
     if text is None:
         raise InputError("decode_error", f"bytes do not decode as detected {encoding}")
     return Decoded(text, encoding, "detected", ambiguous)
+
+
+def _glued_to_latin(text: str) -> float:
+    """The share of non-ASCII characters touching an ASCII letter.
+
+    Latin text misread in a multi-byte code page ('fü' as 'f僡', 'Niño' as 'Ni隳') puts
+    each ideograph inside a Latin word; Japanese or Chinese text has runs of them.
+    """
+    sample = text[:20_000]
+    spots = [i for i, ch in enumerate(sample) if ch >= "\x80"]
+    if not spots:
+        return 0.0
+
+    def latin(j: int) -> bool:
+        return 0 <= j < len(sample) and sample[j] < "\x80" and sample[j].isalpha()
+
+    return sum(latin(i - 1) or latin(i + 1) for i in spots) / len(spots)
+
+
+def _likeliest_codepage(data: bytes, matches: list, config: ReadConfig) -> tuple[str, bool]:
+    """(encoding, ambiguous) among the single-byte pages charset-normalizer found, and cp1252."""
+    names = ["cp1252"]
+    for match in matches:
+        if match.chaos > config.max_decode_chaos:
+            continue
+        for name in (match.encoding, *(match.could_be_from_charset or [])):
+            name = normalize_label(name) or name
+            if name not in names and is_single_byte(name):
+                names.append(name)
+    ranked = rank_readings(data, names, config)
+    if not ranked:  # no single-byte page decodes all of it (only the first 200 kB was seen)
+        return _choose(matches)
+    ambiguous = len(ranked) > 1 and ranked[0].score - ranked[1].score < config.encoding_tie_nats
+    return ranked[0].encoding, ambiguous
 
 
 def _choose(matches: list) -> tuple[str, bool]:

@@ -1,17 +1,17 @@
 """Walk paths in a deterministic order and dispatch each file to its reader by kind."""
 from __future__ import annotations
 
-
 import os
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 from cleaners.config import ReadConfig
-from cleaners.read.decode import inflate
-from cleaners.read.jsonl import read_json_records
+from cleaners.read.decode import BOMS, TEXT_CONTROLS, inflate, sniff_binary
+from cleaners.read.jsonl import count_json_records, read_json_records
 from cleaners.read.rawdoc import RawDoc
-from cleaners.read.warc import read_warc
+from cleaners.read.warc import count_warc_records, read_warc
 from cleaners.record import ErrorInfo, InputError
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
@@ -72,6 +72,20 @@ def sniff_html(data: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head
 
 
+def sniff_format(data: bytes, config: ReadConfig) -> tuple[str, str | None]:
+    """(html | text | unknown, what the bytes are) for a file without a known extension:
+    HTML by its leading markup, text when no binary magic starts it and it has a Unicode
+    BOM or no NUL or other control byte in its first 4 KiB; anything else is not read."""
+    if sniff_html(data):
+        return "html", None
+    binary = sniff_binary(data, config)
+    head = data[:4096]
+    if binary is None and (any(head.startswith(bom) for bom, _ in BOMS)
+                           or not any(b < 32 and b not in TEXT_CONTROLS for b in head)):
+        return "text", None
+    return "unknown", binary or "binary data"
+
+
 def read_file(path: Path, config: ReadConfig) -> Iterator[RawDoc]:
     """One file's inputs: a page or text is one; JSON(L) and WARC hold several."""
     kind, gz = kind_of(path)
@@ -103,8 +117,12 @@ def load(raw: RawDoc, config: ReadConfig) -> RawDoc:
     except OSError as exc:
         loaded.error = ErrorInfo("read_error", f"cannot read the file: {exc.strerror or exc}")
         return loaded
-    if kind == "unknown" and sniff_html(data):
-        loaded.format = "html"
+    if kind == "unknown":
+        loaded.format, binary = sniff_format(data, config)
+        if binary:
+            loaded.error = ErrorInfo("unsupported_format", f"{binary} ({path.name}): not "
+                                     "text or HTML, no reader for this format")
+            return loaded
     loaded.content = data
     loaded.is_html = loaded.format == "html"
     return loaded
@@ -123,6 +141,26 @@ def iter_inputs(paths: Iterable[str | Path], config: ReadConfig | None = None) -
             yield raw
 
 
+def count_inputs(paths: Iterable[str | Path], config: ReadConfig | None = None) -> int:
+    """How many inputs :func:`iter_inputs` yields, counted cheaply (for a progress total):
+    one per page or text file, JSON Lines by their non-blank lines, WARC records by their
+    framing. A file that cannot be read counts one (its error record)."""
+    config = config or ReadConfig()
+    return sum(_count_file(path, config) for path in walk(paths))
+
+
+def _count_file(path: Path, config: ReadConfig) -> int:
+    kind, gz = kind_of(path)
+    try:
+        if kind == "warc":
+            return count_warc_records(path, config)
+        if kind == "json":
+            return count_json_records(path, gz, config)
+    except (OSError, EOFError, ValueError, zlib.error):
+        pass
+    return 1
+
+
 def _guarded(path: Path, config: ReadConfig) -> Iterator[RawDoc]:
     """A missing path is an error record, not a crash."""
     if not path.exists():
@@ -132,4 +170,4 @@ def _guarded(path: Path, config: ReadConfig) -> Iterator[RawDoc]:
     yield from read_file(path, config)
 
 
-__all__ = ["iter_inputs", "load", "read_file", "walk"]
+__all__ = ["count_inputs", "iter_inputs", "load", "read_file", "walk"]

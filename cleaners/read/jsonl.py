@@ -48,6 +48,15 @@ def read_json_records(path: Path, gz: bool, config: ReadConfig) -> Iterator[RawD
                      error=ErrorInfo("read_error", f"reading stopped: {exc}"))
 
 
+def count_json_records(path: Path, gz: bool, config: ReadConfig) -> int:
+    """How many records :func:`read_json_records` yields (but for the error record of a
+    cut or unreadable file), without parsing JSON Lines."""
+    whole = _whole_json(path, gz, config)
+    if whole is not None:
+        return len(whole)
+    return sum(1 for line in _lines(path, gz, config.max_bytes) if line.strip())
+
+
 def _whole_json(path: Path, gz: bool, config: ReadConfig) -> list[Any] | None:
     """A ``.json`` file that is one array (or one object) rather than JSON Lines."""
     if ".json" not in path.suffixes or ".jsonl" in path.suffixes:

@@ -36,6 +36,13 @@ def read_warc(path: Path, config: ReadConfig) -> Iterator[RawDoc]:
                      error=ErrorInfo("read_error", f"record {n + 1} cannot be read: {exc}"))
 
 
+def count_warc_records(path: Path, config: ReadConfig) -> int:
+    """How many RawDocs :func:`read_warc` yields: the records framed, their HTTP not parsed."""
+    with open(path, "rb") as fh:
+        stream = Stream(fh, gz=path.name.lower().endswith(".gz"))
+        return sum(1 for _ in events(stream, config.max_bytes))
+
+
 def _record(event: Event, rid: str, source: str, config: ReadConfig) -> RawDoc:
     headers = event.headers
     doc = RawDoc(id=rid, source=source, format="warc",

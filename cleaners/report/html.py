@@ -16,9 +16,7 @@ Chromium (load event and first frame) in 0.8-1.3 s; every text inline instead: 6
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -28,6 +26,7 @@ from cleaners.report.markdown import markdown_summary
 from cleaners.report.plots import histogram, source_bars
 from cleaners.report.stats import ArticleMeta, RunStats, StoryStats, source_rows, summarize
 from cleaners.report.views import Reader, story_views
+from cleaners.write import atomic_open
 
 #: Characters of article text written inline; later stories get one row per article.
 #: 5 M characters keep a 10,000-article report near 12 MB (see bench/report.py).
@@ -96,18 +95,6 @@ def render(stats: RunStats, read: Reader, out: IO[str], full_budget: int = FULL_
                     chrome_total=stats.body_words + stats.chrome_words).dump(out)
 
 
-def _write_atomic(path: Path, write: Callable[[IO[str]], object]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            write(fh)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_report(run_dir: Path, full_budget: int = FULL_TEXT_BUDGET) -> list[Path]:
     """Read ``run_dir/articles.jsonl``; write ``report.html`` and ``summary.md`` beside it."""
     run_dir = Path(run_dir)
@@ -118,7 +105,8 @@ def write_report(run_dir: Path, full_budget: int = FULL_TEXT_BUDGET) -> list[Pat
         meta.offset = offset
     html_path, md_path = run_dir / "report.html", run_dir / "summary.md"
     with source.open("rb") as fh:
-        _write_atomic(html_path, lambda out: render(stats, LineReader(fh), out, full_budget,
-                                                    f"newsclean report: {run_dir.name}"))
-    _write_atomic(md_path, lambda out: out.write(markdown_summary(stats)))
+        with atomic_open(html_path) as out:
+            render(stats, LineReader(fh), out, full_budget, f"newsclean report: {run_dir.name}")
+    with atomic_open(md_path) as out:
+        out.write(markdown_summary(stats))
     return [html_path, md_path]

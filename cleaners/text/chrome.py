@@ -9,13 +9,23 @@ Signals come from lines.py (structure) and lexicon.py (phrases); this module dec
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from cleaners.record import Change
 from cleaners.text import lines as L
+from cleaners.text.layout import Line, join_lines, split_lines
+from cleaners.text.linefeatures import FEATURES, line_table
+from cleaners.text.linemodel import LineModel
 from cleaners.text.lexicon import Entry, match_line, strip_bullet
 
 TAIL_CHROME_SHARE = 0.75  # share of chrome-like lines after a tail marker for a cut
+# the line model may not take over half the prose of the page's main block: one bad
+# decision must not lose an article (the rules' decisions stand for that page)
+MAX_PROSE_LOSS = 0.5
+BODY, IN_MAIN, WORDS = (FEATURES.index(name) for name in ("body", "in_main_block", "words"))
 
 
 @dataclass
@@ -25,90 +35,122 @@ class TextMeta:
     authors: list[str] = field(default_factory=list)
     credit: str | None = None
     truncated: bool | None = None
+    model_note: str | None = None  # why the line model decided nothing, when it did not
 
 
-@dataclass
-class Line:
-    text: str
-    para: int
-    drop: str | None = None  # why the line goes, None to keep
-    tail_marker: bool = False
-
-
-def split_lines(text: str) -> list[Line]:
-    out = []
-    for para, block in enumerate(text.split("\n\n")):
-        out += [Line(t.strip(), para) for t in block.split("\n") if t.strip()]
-    return out
-
-
-def join_lines(lines: list[Line]) -> str:
-    paragraphs: dict[int, list[str]] = {}
-    for line in lines:
-        if line.drop is None:
-            paragraphs.setdefault(line.para, []).append(line.text)
-    return "\n\n".join("\n".join(p) for p in paragraphs.values())
-
-
-def strip_chrome(text: str, stops: frozenset[str], title: str | None = None
+def strip_chrome(text: str, stops: frozenset[str], title: str | None = None,
+                 model: LineModel | None = None, threshold: float = 0.5
                  ) -> tuple[str, TextMeta, list[Change]]:
     """Remove chrome lines from ``text``; ``stops`` are its language's stop words and
-    ``title`` the headline when the input already states it."""
-    lines = split_lines(text)
+    ``title`` the headline when the input already states it. With a ``model``, a line the
+    rules keep goes when the model's P(article text) is under ``threshold``."""
+    lines, marks = split_lines(text)
     first_body = next((i for i, ln in enumerate(lines) if L.is_body_paragraph(ln.text, stops)),
                       len(lines))
     meta = TextMeta()
     read_header(lines[:first_body], meta)
     meta.title = title or find_title(lines, first_body)
-    for i, line in enumerate(lines):
-        entry = match_line(line.text)  # once per line: the lexicon is the costliest signal
+    entries = [match_line(line.text) for line in lines]  # the lexicon is the costliest signal
+    for i, (line, entry) in enumerate(zip(lines, entries)):
         if line.drop is None:
             line.drop = classify(line, entry, meta.title, after_body=i > first_body)
         line.tail_marker = i > first_body and entry is not None and entry.tail
     cut_tail(lines, stops)
+    if model is not None:
+        meta.model_note = judge_lines(lines, line_table(lines, entries, stops), model, threshold)
     if all(ln.drop for ln in lines):  # a headline-only record: its title is its text
         for ln in lines:
             ln.drop = None if ln.drop == "title" else ln.drop
-    meta.date = head_date(lines, first_body)
+    meta.date = head_date(lines, first_body) or meta.date
     meta.truncated = judge_truncation(lines)
-    changes = [Change("chrome", f"drop_{ln.drop}", ln.text) for ln in lines if ln.drop]
+    changes = [Change("chrome", f"drop_{ln.drop}", ln.text, why=ln.why) for ln in lines if ln.drop]
+    if marks:
+        changes.append(Change("chrome", "drop_markdown", "link targets, images, heading marks",
+                              marks))
     return join_lines(lines), meta, changes
+
+
+def judge_lines(lines: list[Line], table: np.ndarray, model: LineModel, threshold: float,
+                max_prose_loss: float = MAX_PROSE_LOSS) -> str | None:
+    """Lines the rules kept go when the model scores them under ``threshold``; each says
+    which signals pulled it down. Guarded: when the model would take more than
+    ``max_prose_loss`` of the words of the page's main block of prose (of all kept lines
+    when it has no prose paragraph), it decides nothing here, and the returned note says so."""
+    proba = model.proba(table)
+    rows = [i for i, ln in enumerate(lines) if ln.drop is None and proba[i] < threshold]
+    words = np.expm1(table[:, WORDS]) * np.array([ln.drop is None for ln in lines])
+    prose = table[:, BODY] * table[:, IN_MAIN] * words
+    if not prose.any():  # no prose paragraph: a short or list-like text, all of it counts
+        prose = words
+    if prose[rows].sum() > max_prose_loss * prose.sum():
+        return (f"line model overruled: it would drop {prose[rows].sum():.0f} of the "
+                f"{prose.sum():.0f} words of the main prose block")
+    for i, why in model.reasons(table, rows).items():
+        lines[i].drop, lines[i].why = "line_model", f"p={proba[i]:.2f}: {why}"
+    return None
 
 
 def read_header(header: list[Line], meta: TextMeta) -> None:
     """Navigation, bylines and credit lines before the first prose paragraph.
 
-    Navigation is the leading run of short bulleted lines: a bulleted list further down
-    belongs to the article."""
+    A line of fields parted by separators ('By A | PTI | Updated: Jan 5, 2024 10:20 IST')
+    is read field by field. Navigation is the leading run of short bulleted lines: a
+    bulleted list further down belongs to the article."""
     leading = True
     for line in header:
         bulleted = line.text != strip_bullet(line.text)
         leading = leading and bulleted
-        names = L.byline_names(line.text)
-        credit = L.credit_line(line.text)
-        if names:
-            meta.authors += [n for n in names if n not in meta.authors and not L.credit_line(n)]
-            meta.credit = meta.credit or next(filter(None, map(L.credit_line, names)), None)
-            line.drop = "byline"
-        elif credit:
-            meta.credit, line.drop = meta.credit or credit, "credit"
+        fields = header_fields(line.text)
+        if fields is not None:
+            names, credit, date = fields
+            _add_authors(meta, names)
+            meta.credit = meta.credit or credit
+            meta.date = meta.date or date
+            line.drop = "byline" if names else "credit" if credit else "timestamp"
         elif leading and len(L.words(line.text)) <= 12:
             line.drop = "navigation"
 
 
+def header_fields(text: str) -> tuple[list[str], str | None, str | None] | None:
+    """(names, credit, date) of a byline, credit or dateline made of such fields only."""
+    names, credit, date = [], None, None
+    parts = [p for p in L.FIELD_SEPARATOR.split(strip_bullet(text)) if p.strip()]
+    for part in parts:
+        found = L.byline_names(part)
+        if found:
+            names += found
+        elif L.credit_line(part):
+            credit = credit or L.credit_line(part)
+        elif len(parts) > 1 and L.is_timestamp(part):
+            date = date or L.line_date(part)
+        else:
+            return None
+    return (names, credit, date) if names or credit else None
+
+
+def _add_authors(meta: TextMeta, names: list[str]) -> None:
+    meta.authors += [n for n in names if n not in meta.authors and not L.credit_line(n)]
+    meta.credit = meta.credit or next(filter(None, map(L.credit_line, names)), None)
+
+
 def find_title(lines: list[Line], first_body: int) -> str | None:
-    """The headline: a headline-like header line the page repeats, else a lone first line."""
-    candidates = [strip_bullet(ln.text) for ln in lines[:first_body]
+    """The headline: a headline-like header line the page repeats, else its Markdown
+    heading, else the first such line standing alone (blank lines around it)."""
+    candidates = [ln for ln in lines[:first_body]
                   if L.is_headline_like(ln.text) and match_line(ln.text) is None
-                  and not L.is_timestamp(ln.text)]
+                  and not L.is_timestamp(ln.text) and ln.link < 0.5 and ln.drop is None]
     texts = [strip_bullet(ln.text) for ln in lines]
-    repeated = [c for c in candidates if texts.count(c) >= 2]
+    repeated = [t for t in (strip_bullet(c.text) for c in candidates) if texts.count(t) >= 2]
     if repeated:
         return max(repeated, key=len)
-    kept = [ln for ln in lines[:first_body] if ln.drop is None]
-    if kept and kept[0] is lines[0] and strip_bullet(kept[0].text) in candidates \
-            and len(L.words(kept[0].text)) >= 5 and first_body < len(lines):
-        return strip_bullet(kept[0].text)
+    if first_body == len(lines):
+        return None
+    sizes = Counter(ln.para for ln in lines)
+    for pool in ([c for c in candidates if c.heading],
+                 [c for c in candidates if (c is lines[0] or sizes[c.para] == 1)
+                  and len(L.words(c.text)) >= 5]):
+        if pool:
+            return strip_bullet(pool[0].text)
     return None
 
 

@@ -24,6 +24,7 @@ BY = r"(?:[Bb][Yy]|BY)"
 BYLINE_PREFIX = re.compile(rf"^(?:{BY}\s*)+({NAME}(?:\s*(?:,|and|&)\s*{NAME})*)$")
 BYLINE_SUFFIX = re.compile(rf"^({NAME}(?:\s*(?:,|and|&)\s*{NAME})*)\s+{BY}$")
 EMBED_FOOTER = re.compile(r"^[\u2014\u2013-]\s*[^()]{1,80}\(@\w{1,30}\)\s*[^()]{0,40}\d{4}$")
+FIELD_SEPARATOR = re.compile(r"\s+[|\u2022\u00b7\u2013\u2014]\s+|\s*\|\s*")
 WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 TERMINAL = ('.', '!', '?', '"', '\u201d', "'", '\u2019', ':', ')')
 

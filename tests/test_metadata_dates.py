@@ -1,0 +1,154 @@
+"""Dates, titles and authors chosen from named candidates, and the record of that choice."""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from lxml import html as lxml_html
+
+from cleaners.config import Config, MetadataConfig
+from cleaners.metadata import page_metadata
+from cleaners.metadata.authors import split_names
+from cleaners.metadata.choice import Candidate
+from cleaners.metadata.dates import choose_date
+from cleaners.pipeline import process
+from cleaners.read.rawdoc import RawDoc
+
+NO_SEARCH = MetadataConfig(date_search=False)  # the page's own candidates only
+CRAWLED = date(2024, 6, 1)
+BODY = ("The council voted on Thursday evening to build a new cycle path along the river. "
+        "Work is to begin next spring and take about two years. Residents have long asked "
+        "for a safe link between the old town and the new housing estates in the north, "
+        "and the cost of about four million euros is shared by the city and the state. ")
+
+
+def page(head: str, body: str) -> str:
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">{head}</head>'
+            f"<body>{body}</body></html>")
+
+
+def ld(data: dict) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def meta_of(html: str, config: MetadataConfig = NO_SEARCH):
+    return page_metadata(lxml_html.document_fromstring(html), None, config, CRAWLED)
+
+
+RELATED = ('<aside class="related-posts"><h2>More from the city desk</h2><ul><li>'
+           '<a href="/2024/05/20/bridge-repairs/">Bridge repairs start</a>'
+           '<time datetime="2024-05-20T08:00:00Z">May 20, 2024</time></li></ul></aside>')
+
+
+def test_a_related_block_with_a_newer_date_never_wins() -> None:
+    html = page("<title>Council backs river cycle path</title>",
+                '<article><header><h1>Council backs river cycle path</h1>'
+                '<time datetime="2024-03-01T09:30:00Z">March 1, 2024</time></header>'
+                f"<p>{BODY}</p></article>{RELATED}")
+    meta = meta_of(html)
+    assert meta.date == "2024-03-01T09:30:00+00:00"
+    why = meta.choices["date"].explain(lambda a, b: a[:10] == b[:10])
+    assert why["source"] == "time:headline"
+    assert ["time:teaser", "2024-05-20T08:00:00+00:00", "teaser"] in why["dropped"]
+
+
+def test_published_beats_modified_in_json_ld() -> None:
+    html = page(ld({"@context": "https://schema.org", "@type": "NewsArticle",
+                    "headline": "Council backs river cycle path",
+                    "dateModified": "2024-05-06T09:00:00Z",
+                    "datePublished": "2024-05-03T15:47:42Z"}), f"<p>{BODY}</p>")
+    choice = meta_of(html).choices["date"]
+    assert choice.value == "2024-05-03T15:47:42+00:00"
+    assert choice.winner.source == "ld:datePublished"
+    assert Candidate("ld:dateModified", "2024-05-06T09:00:00+00:00") in choice.lost
+
+
+def test_the_url_of_another_page_is_no_date_of_this_one() -> None:
+    html = page('<link rel="canonical" href="https://city.example/news/cycle-path">'
+                '<meta property="article:published_time" content="2024-05-03">',
+                f'<p>{BODY}</p><p><a href="https://city.example/2019/01/07/old-plan/">The '
+                "2019 plan</a></p>")
+    meta = meta_of(html)
+    assert meta.date == "2024-05-03"
+    assert all(c.source != "url" for c in meta.date_candidates)
+
+
+def test_the_pages_own_url_dates_it_when_nothing_else_does() -> None:
+    html = page('<link rel="canonical" href="https://city.example/2024/04/30/cycle-path/">',
+                f"<p>{BODY}</p>")
+    meta = meta_of(html)
+    assert (meta.date, meta.choices["date"].winner.source) == ("2024-04-30", "url")
+
+
+def test_a_date_after_the_crawl_or_far_before_the_others_is_dropped() -> None:
+    config = MetadataConfig(date_search=False, date_outlier_days=365)
+    future = [Candidate("meta:article:published_time", "2031-01-01"),
+              Candidate("url", "2024-04-30")]
+    assert choose_date(future, config, CRAWLED).value == "2024-04-30"
+    assert choose_date(future, config, CRAWLED).dropped == {future[0]: "future"}
+    stray = [Candidate("meta:date", "2003-01-01"), Candidate("time:headline", "2024-04-30"),
+             Candidate("url", "2024-04-30")]
+    assert choose_date(stray, config, CRAWLED).dropped == {stray[0]: "outlier"}
+
+
+def test_a_list_of_posts_dates_nothing() -> None:
+    posts = "".join(f'<div class="post-date">May {d}, 2024</div>' for d in (3, 9, 17, 21))
+    html = page('<meta property="article:published_time" content="2024-02-02">',
+                f"<h1>Council backs river cycle path</h1>{posts}<p>{BODY}</p>")
+    assert meta_of(html).date == "2024-02-02"
+
+
+def test_desks_teams_and_credentials_are_no_authors() -> None:
+    assert split_names("Jane Doe, MD") == ["Jane Doe"]
+    assert split_names("John Roe Ph.D.") == ["John Roe"]
+    html = page('<meta name="author" content="The Investopedia Team">', f"<p>{BODY}</p>")
+    meta = meta_of(html)
+    assert (meta.authors, meta.credit) == ([], "The Investopedia Team")
+    staff = page('<meta name="author" content="Reuters Staff">'
+                 '<p class="byline">By Maria Lopez</p>', f"<p>{BODY}</p>")
+    assert meta_of(staff).authors == ["Maria Lopez"]
+
+
+def test_every_record_names_its_sources() -> None:
+    html = page('<title>Council backs river cycle path | City News</title>'
+                '<meta property="og:site_name" content="City News">'
+                + ld({"@type": "NewsArticle", "headline": "Council backs river cycle path",
+                      "datePublished": "2024-05-03", "author": {"name": "Maria Lopez"}}),
+                f"<article><h1>Council backs river cycle path</h1>"
+                + f"<p>{BODY}</p>" * 3 + "</article>")
+    art = process(RawDoc(id="p", source="p.html", format="html", content=html.encode(),
+                         is_html=True), Config())
+    signals = art.signals["metadata"]
+    assert signals["title"]["source"] == "ld" and "title" in signals["title"]["agree"]
+    assert signals["date"]["source"] == "ld:datePublished"
+    assert signals["authors"]["source"] == "ld"
+    assert signals["language"]["source"] == "text"
+    dump = RawDoc(id="d", source="d.txt", format="text",
+                  content=f" date 2024-05-03\nCouncil backs river cycle path\n\n{BODY}\n".encode())
+    art = process(dump, Config())
+    assert art.date == "2024-05-03"
+    assert art.signals["metadata"]["date"]["source"] == "dump_header"
+
+
+def test_a_skipped_page_keeps_what_it_states() -> None:
+    html = page('<meta property="og:title" content="Live: the council vote">'
+                '<meta property="article:published_time" content="2024-05-03T10:00:00Z">',
+                "<nav><a href='/'>Home</a></nav><p>Loading…</p>")
+    art = process(RawDoc(id="s", source="s.html", format="html", content=html.encode(),
+                         is_html=True), Config())
+    assert art.status == "skipped"
+    assert art.title == "Live: the council vote"
+    assert art.date.startswith("2024-05-03")
+    assert art.signals["metadata"]["date"]["source"] == "meta:article:published_time"
+
+
+def test_the_headline_a_reader_sees_unless_it_is_a_logo() -> None:
+    shown = page('<meta property="og:title" content="Council to build a cycle path: what we '
+                 'know | City News">', "<h1>Council to build a cycle path</h1>"
+                 f"<p>{BODY}</p>")
+    # og:title's own wording differs; the <h1> the reader sees is contained in it
+    choice = meta_of(shown).choices["title"]
+    assert (choice.winner.source, choice.value) == ("h1", "Council to build a cycle path")
+    logo = page('<meta property="og:title" content="Council backs river cycle path">',
+                "<h1>City News</h1>" f"<p>{BODY}</p>")
+    assert meta_of(logo).choices["title"].winner.source == "og"
