@@ -50,7 +50,7 @@ def own_signals(line: Line, entry: Entry | None, stops: frozenset[str]) -> list[
     plain = strip_bullet(text)
     tokens = L.words(plain)
     n, chars = len(tokens), max(len(plain), 1)
-    stop_share = L.stopword_density(plain, stops)
+    stop_share = sum(t.lower() in stops for t in tokens) / n if n else 0.0
     return [
         math.log1p(n), math.log1p(len(plain)), stop_share,
         float(L.ends_sentence(plain) and not plain.endswith(":")), float(plain.endswith(":")),
