@@ -18,9 +18,13 @@ config counts >= 30% as a copy, but the bench does not claim a ground truth ther
 
 Figures: pair precision/recall over final clusters (record -> canonical, after any
 re-pointing), articles/s of ``DedupeIndex.add_batch`` (normalise, shingle, sign, LSH,
-verify) on one core, and the peak RSS of a child process that streams ``--rss-n``
-(100,000) generated articles through one index. Exit 1 when precision or recall < 0.95,
-speed < 2,000 articles/s or the peak RSS > 1 GB.
+verify) on one core against datasketch's own ``MinHash`` (``update_batch`` over the same
+normalised word n-grams) and ``MinHashLSH`` (the same bands and rows; a query then an
+insert per article, no verification) on the same articles in the same run, and the peak
+RSS of a child process that streams ``--rss-n`` (100,000) generated articles through one
+index. Exit 1 when precision or recall < 0.95, the speed is under ``MIN_SPEEDUP`` x
+datasketch's or the peak RSS > 1 GB. (A relative target: the same code measured 2,000
+articles/s on one machine and 1,584/s on a slower one.)
 
     .venv/bin/python bench/dedupe.py [--n 20000] [--rss-n 100000] [--seed 7]
 """
@@ -44,6 +48,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from datasketch import MinHash, MinHashLSH  # noqa: E402
+
 from cleaners.config import DedupeConfig  # noqa: E402
 from cleaners.corpus.dedupe import DedupeIndex  # noqa: E402
 from cleaners.corpus.minhash import shingle_hashes, tokens  # noqa: E402
@@ -59,6 +65,9 @@ CHROME = ["Advertisement", "Share this article", "Share on Facebook", "Share on 
 OUTLETS = ["The Daily Courier", "Wire Report", "Newsline 24", "Morgenpost", "El Diario",
            "Global Times Online", "Metro Herald", "Tagesblatt"]
 COPY_KINDS = ["exact", "edit", "delete", "drop", "truncate", "chrome", "retitle", "mojibake"]
+# x datasketch's MinHash + LSH articles/s in the same run: 2.79x at 20,000 articles (3,020/s
+# against 1,081/s) and 2.65x at 4,000 on a busy shared 2-core machine; 2.0 leaves room for noise
+MIN_SPEEDUP = 2.0
 
 
 def real_bases() -> list[tuple[str, str, str]]:
@@ -214,6 +223,26 @@ def run(n: int, seed: int, config: DedupeConfig) -> dict:
             "misses": misses(truth, pred), "buckets": len(index.buckets)}
 
 
+def datasketch_rate(n: int, seed: int, config: DedupeConfig) -> float:
+    """Articles/s of datasketch's MinHash + MinHashLSH on the same corpus (its generation
+    not timed): the same tokens and word n-grams, then a query and an insert each."""
+    lsh, spent, count = MinHashLSH(num_perm=config.num_perm,
+                                   params=(config.bands, config.rows)), 0.0, 0
+    for batch in corpus(n, seed):
+        start = time.perf_counter()
+        for art, _ in batch:
+            toks = tokens(art.body or "")
+            k = min(config.shingle_words, len(toks)) or 1
+            sig = MinHash(num_perm=config.num_perm, seed=config.seed)
+            sig.update_batch([" ".join(toks[i:i + k]).encode()
+                              for i in range(max(1, len(toks) - k + 1))])
+            lsh.query(sig)
+            lsh.insert(art.id, sig)
+        spent += time.perf_counter() - start
+        count += len(batch)
+    return count / spent
+
+
 def misses(truth: dict[str, str], pred: dict[str, str], show: int = 6) -> dict[str, list]:
     """A few split true clusters and merged distinct ones, by copy kind."""
     by_truth: dict[str, set[str]] = defaultdict(set)
@@ -265,7 +294,11 @@ def main() -> int:
     print(f"articles {res['articles']}  true pairs {res['gt_pairs']}  predicted pairs "
           f"{res['pred_pairs']}  LSH buckets {res['buckets']}")
     print(f"pair precision {res['precision']:.4f}  recall {res['recall']:.4f}")
-    print(f"speed {res['articles_per_s']:.0f} articles/s ({res['seconds']:.1f} s, one core)")
+    reference = datasketch_rate(args.n, args.seed, config)
+    speedup = res["articles_per_s"] / reference
+    print(f"speed {res['articles_per_s']:.0f} articles/s ({res['seconds']:.1f} s, one core); "
+          f"datasketch MinHash + MinHashLSH on the same articles {reference:.0f}/s: "
+          f"{speedup:.2f}x (target >= {MIN_SPEEDUP}x)")
     print(f"split true clusters {res['misses']['split']} (kinds of their members: "
           f"{res['misses']['split_kinds']})")
     print(f"merged distinct clusters {res['misses']['merged']}: "
@@ -273,7 +306,7 @@ def main() -> int:
     rss = peak_rss(args.rss_n, args.seed) if args.rss_n else 0.0
     print(f"peak RSS at {args.rss_n} articles: {rss:.0f} MB")
     ok = (res["precision"] >= 0.95 and res["recall"] >= 0.95
-          and res["articles_per_s"] >= 2000 and rss <= 1024)
+          and speedup >= MIN_SPEEDUP and rss <= 1024)
     print("PASS" if ok else "MISS")
     return 0 if ok else 1
 

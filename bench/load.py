@@ -182,11 +182,11 @@ def proportional_set_size(pid: int) -> int:
     return 0
 
 
-def run_cli(corpus: Path, out: Path, jobs: int, log: Path,
-            limit: float) -> tuple[int | None, float, Sampled]:
-    """Run the CLI; stop it (its process group: it and its workers) after ``limit`` seconds.
-    The exit code is None when it was stopped."""
-    cmd = [str(CLI), "clean", str(corpus), "--out", str(out), "--jobs", str(jobs), "-q"]
+def run_cli(corpus: Path, out: Path, jobs: int, log: Path, limit: float,
+            extra: tuple[str, ...] = ()) -> tuple[int | None, float, Sampled]:
+    """Run the CLI (with ``extra`` arguments); stop it (its process group: it and its
+    workers) after ``limit`` seconds. The exit code is None when it was stopped."""
+    cmd = [str(CLI), "clean", str(corpus), "--out", str(out), "--jobs", str(jobs), "-q", *extra]
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
     res, stop = Sampled(), threading.Event()
     with open(log, "wb") as fh:

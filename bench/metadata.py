@@ -194,8 +194,9 @@ def date_variants(base: MetadataConfig) -> dict[str, MetadataConfig]:
     rank = ("declared:64,dump_header:64,headline:16,dateline:16,url:8,search:4,text:2,page:1,"
             "modified:0.5")
     out["strict rank, declared first"] = dataclasses.replace(base, date_weights=rank)
-    out["htmldate alone"] = dataclasses.replace(base, date_weights="search:1")
-    out["declared, else htmldate"] = dataclasses.replace(base, date_weights="declared:2,search:1")
+    # htmldate searches only pages whose own dates leave the choice open (dates.decided), so
+    # its candidate is recorded there alone: rules that lean on it are not re-decidable here
+    # (htmldate alone over every page is the table's third column)
     for days in (180, 365, 3650):
         out[f"outlier {days} days"] = dataclasses.replace(base, date_outlier_days=days)
     out["future slack 0 days"] = dataclasses.replace(base, date_max_future_days=0)

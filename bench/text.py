@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 from cleaners.config import Config  # noqa: E402
 from cleaners.read import iter_inputs  # noqa: E402
 from cleaners.pipeline import process_batch  # noqa: E402
-from cleaners.run import batched, run  # noqa: E402
+from cleaners.run import run  # noqa: E402
+from cleaners.runner import batched  # noqa: E402
 
 MIN_RATE, MAX_FLOOR_RATIO = 200.0, 2.0
 

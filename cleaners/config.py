@@ -134,10 +134,12 @@ class MetadataConfig:
     date_weights: str = setting(
         "declared:4,dump_header:4,search:3,url:2,headline:3,dateline:5,text:1,page:0,modified:0",
         "bench/metadata.py, re-deciding the recorded candidates of fundus (258) and WCXB dev "
-        "(659 dated): 0.9845 / 0.8574; a strict rank declared-first 0.9845 / 0.8437; "
-        "htmldate alone 0.9767 / 0.8467; each weight one step off: WCXB 0.854-0.859. A "
+        "(659 dated): 0.9884 / 0.8574; a strict rank declared-first 0.9922 / 0.8452; "
+        "htmldate alone 0.9767 / 0.8467; each weight one step off: WCXB 0.853-0.859. A "
         "visible dateline or a <time> by the headline outvotes one declared field; a "
-        "modification date never wins. Held-out (site-grouped folds) 0.9849 / 0.8529")
+        "modification date never wins; within the declared class schema.org/OpenGraph's "
+        "published field speaks first (fundus 0.9845 -> 0.9884, WCXB unchanged). Held-out "
+        "(site-grouped folds) 0.9881 / 0.8536")
     date_max_future_days: int = setting(
         1, "a date after the crawl (or today) is not the article's; a day of slack for time zones")
     date_listing_days: int = setting(
@@ -148,7 +150,10 @@ class MetadataConfig:
         "published candidates costs 0.006 on WCXB dev (0.8513 vs 0.8574; republished pages), "
         "180 days 0.008; ten years drops only stray archive stamps")
     date_search: bool = setting(
-        True, "htmldate's original-date search is one of the date candidates")
+        True, "htmldate's original-date search is one of the date candidates, run only where "
+        "the page's own dates leave the choice open (dates.decided): bench/metadata.py gives "
+        "the same accuracy with and without the skip (fundus 0.9845, WCXB dev 0.8574) and "
+        "the metadata step a third faster")
     date_extensive_search: bool = setting(
         True, "htmldate's default; measured on the fundus pages that declare no date")
 
@@ -208,13 +213,15 @@ class DedupeConfig:
 @dataclass(frozen=True)
 class StoriesConfig:
     threshold: float = setting(
-        0.22, "full-text reports (>= long_words content words): each seed report of the "
-        "Moscow meeting is 0.27-0.36 from the rest of its story, a report of another meeting "
-        "of the same minister dated inside the window 0.18 (tests/test_stories.py); only "
-        "full-text evidence at hand, so a midpoint, not a tuned value")
+        0.18, "two bodies (>= long_words content words each): bench/stories.py, Giveme5W1H "
+        "dev events of the tuning fold: ARI falls as the threshold rises (0.924 at 0.14, "
+        "0.912 at 0.18, 0.904 at 0.22), so the lowest value that keeps a report of another "
+        "meeting of the same minister (0.172 from the seed story, tests/test_stories.py) "
+        "out; the seed reports are 0.32-0.41 from the rest of their story")
     short_threshold: float = setting(
-        0.02, "headlines (<= short_words content words): bench/stories.py --tune, best ARI on "
-        "the first half (by time) of the UCI headlines (0.833); the whole set is reported")
+        0.02, "a headline (<= short_words content words) with a headline or a body: best ARI "
+        "on the first half (by time) of the UCI headlines (0.833); bench/stories.py prints "
+        "the whole set at 0.01, 0.02, 0.03 (ARI 0.698, 0.753, 0.750)")
     short_words: int = setting(
         12, "a headline has 6-12 content words; two headlines of one event share 1-3 of them, "
         "so their cosine with a story centroid is small")
@@ -222,8 +229,10 @@ class StoriesConfig:
         80, "a news brief of 80+ content words shares much of its topic's vocabulary by "
         "chance; between short and long the threshold moves with the log of the length")
     window_days: float = setting(
-        3.0, "TDT practice: reports of one event follow it within days; a story is open to "
-        "articles dated up to 3 days outside its date range")
+        21.0, "a story is open to articles dated up to 21 days outside its date range, which "
+        "grows with each report: trials and campaigns pause for weeks. bench/stories.py, "
+        "tuning fold: ARI 0.787 at 3 days, 0.856 at 7, 0.900 at 14, 0.912 at 21, 30 and "
+        "60; the smallest window on that plateau. UCI spans 1.5 days")
     max_words: int = setting(
         300, "news writing puts the event in the lead; later paragraphs are background "
         "shared with other stories on the topic")
@@ -231,7 +240,7 @@ class StoriesConfig:
         1, "bench/stories.py, first half of UCI: re-placing each report once the whole batch "
         "is in raises ARI 0.814 -> 0.833; a second pass lowers it")
     merge_threshold: float = setting(
-        0.25, "bench/stories.py --tune, first half of UCI: merging each story started in a "
+        0.25, "first half of UCI: merging each story started in a "
         "batch into an open story whose centroid is this alike gives ARI 0.8357 for every "
         "value 0.20-0.30 (0.8339 unmerged, 0.8226 at 0.15); the middle of that plateau. Above "
         "the full-text join threshold, so two new stories of one event merge and reports of "
@@ -254,9 +263,25 @@ class StoriesConfig:
         "(many reports days late) reloaded ~1,100 stories a batch when they retired again at "
         "the next one, and a 20-batch stay kept ~3,000 recalled stories in memory")
     retire_days: float = setting(
-        7.0, "a story whose last report is 7 days older than the newest article seen leaves "
-        "memory (the store keeps it and brings it back for a late report): twice the 3-day "
-        "window, and bench/load.py grew ~90 MB per 1,000 articles keeping every story")
+        21.0, "a story whose last report is 21 days older than the newest article seen leaves "
+        "memory (the store keeps it and brings it back for a late report): past the window no "
+        "new report can join it from memory anyway. bench/load.py grew ~90 MB per 1,000 "
+        "articles keeping every story, and peaked at 1,580 MB PSS retiring at 28 days")
+    reuse_days: float = setting(
+        90.0, "originality compares an article with every earlier article of the last 90 "
+        "days, whatever its story: a press release or wire text is reused for weeks, past "
+        "the story window (bench/reuse.py, kind 'late')")
+    reuse_window: int = setting(
+        16, "earlier articles sharing text are found through winnowed word 5-grams (Schleimer "
+        "et al. 2003), the smallest hash of every 16 in a row: a reused run of 16 5-grams "
+        "(20 words, a sentence or two) always shares one, at 2/17 of the 5-grams indexed "
+        "(2/9 at 8 cost bench/load.py's main process 2 ms an article). Sampling 1 in 8 by "
+        "hash missed 1 in 8 one-paragraph reuses (bench/reuse.py, kind 'release')")
+    reuse_postings: int = setting(
+        16, "a sampled 5-gram keeps the first 16 articles that have it: one that more "
+        "articles share is a stock phrase, not evidence of reuse")
+    reuse_sources: int = setting(
+        8, "the 8 earlier articles sharing most sampled 5-grams are compared in full")
 
 
 @dataclass(frozen=True)
@@ -277,8 +302,10 @@ class RunConfig:
 @dataclass(frozen=True)
 class StoreConfig:
     path: str = setting(
-        "", "issue #5: the embedded SQLite index; empty means OUT/index.sqlite, fresh per CLI "
-        "run; a path shared by runs makes each run see everything indexed before")
+        "", "issue #5: the embedded SQLite index; empty means ROOT/.newsclean/index.sqlite "
+        "(issue #19: ROOT is the CLI's output, fresh per run, or the flows' reports folder); "
+        "a path shared by runs makes each run see everything indexed before; issue #19: a "
+        "postgresql:// URL puts it in that PostgreSQL database")
 
 
 @dataclass(frozen=True)
@@ -308,10 +335,18 @@ class SourcesConfig:
 
 @dataclass(frozen=True)
 class ScheduleConfig:
-    cron: str = setting("", "a cron line for the deployment; empty means use interval")
-    interval: int = setting(3600, "seconds between scheduled runs when no cron is given")
+    cron: str = setting("", "a cron line for the deployment; set cron or interval, not both")
+    interval: int = setting(0, "seconds between scheduled runs; 0 (unset) means hourly when "
+                            "no cron is given either")
     reports: str = setting("reports", "each flow run writes into REPORTS/<run name>/")
     deployment: str = setting("newsclean-ingest", "the deployment's name in the Prefect UI")
+    report_host: str = setting("127.0.0.1", "issue 18: `newsclean serve` serves REPORTS over "
+                               "HTTP for the report artifact's link; local only by default")
+    report_port: int = setting(4210, "a free port beside the Prefect UI's 4200")
+    max_error_share: float = setting(0.5, "issue 18: a run whose records are mostly errors "
+                                     "ends with a warning")
+    quality_jump: float = setting(0.2, "issue 18: an error or chrome share 20 points over the "
+                                  "previous run's emits newsclean.quality.dropped")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The fork server the run's worker processes start from (``multiprocessing`` forkserver).
 
-Nothing imports it but the fork server (:func:`cleaners.run.worker_context`). Importing it
+Nothing imports it but the fork server (:func:`cleaners.runner.executors.worker_context`). Importing it
 is what the fork server does before it forks any worker: it imports the per-article path
 and loads the language models once (~135 MB), so every worker it forks shares those pages,
 and the main process, which never detects a language, does not hold them. Forking the main

@@ -1,6 +1,6 @@
 """Atomic output: a file is written under a temporary name that replaces the target on
 success, so readers see the old file or the whole new one. Every output of a run goes
-through :func:`atomic_open` (records, batches, the report, the flows' spools)."""
+through :func:`atomic_open` (records, batches, the report, the flows' spools and plans)."""
 from __future__ import annotations
 
 import json
@@ -14,6 +14,15 @@ from typing import IO, Any
 
 class OutputError(Exception):
     """The output cannot be written (unwritable directory, full disk)."""
+
+
+def output_dir(path: Path) -> Path:
+    """``path``, created if need be; an OSError becomes :class:`OutputError`."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {path}: {exc.strerror or exc}") from None
+    return path
 
 
 def _create_temp(path: Path) -> tuple[int, str]:
@@ -33,8 +42,8 @@ def atomic_open(path: Path, binary: bool = False) -> Iterator[IO[Any]]:
     an OSError becomes :class:`OutputError`, and an exception in the block keeps the old
     file and removes the temporary one."""
     path = Path(path)
+    output_dir(path.parent)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = _create_temp(path)
     except OSError as exc:
         raise OutputError(f"cannot write to {path.parent}: {exc.strerror or exc}") from None

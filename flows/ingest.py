@@ -1,56 +1,72 @@
 """The scheduled ingestion flow: what is new since the last run, cleaned batch by batch.
 
-gather (inbox files, feed pages) -> read (spool batches) -> clean batch i (here, or on Dask
-workers) -> index batch i (here, one store transaction each) -> write articles.jsonl ->
-report -> artifacts. A run writes into ``REPORTS/<run>/`` (and ``corrections.jsonl`` when it
-changes records of earlier runs); the index and the keys of inputs already ingested live in
-one embedded store shared by every run.
+gather (inbox files, feed pages) -> the runner (:mod:`cleaners.runner`, the CLI's): read,
+clean batch i (a Prefect task here, or on Dask workers: :mod:`flows.executor`), index batch i
+(here, one store transaction each), write articles.jsonl -> report -> artifacts. A run
+writes into ``REPORTS/<run>/`` (and ``corrections.jsonl`` when it changes records of
+earlier runs); the index and the keys of inputs already ingested live in one store shared by
+every run (``[store] path``, else ``REPORTS/.newsclean/index.sqlite``). A run with nothing
+new writes no folder and publishes no artifact. How failures end a run: :mod:`flows.outcomes`.
 """
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import time
-from collections.abc import Iterator
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from prefect import flow, get_run_logger
+from prefect import flow, get_client, get_run_logger
 from prefect.context import get_run_context
+from prefect.states import Completed, State
+from prefect.task_runners import TaskRunner
 
 from cleaners.config import Config, load_config
-from cleaners.corpus.stage import CorpusStage
 from cleaners.fetch import inbox_key, new_inbox_files
-from cleaners.report import summarize
+from cleaners.report import RunStats, summarize
 from cleaners.report.html import read_records
+from cleaners.runner import WORK, parts_dir, store_path
 from cleaners.store import Store
-from flows.artifacts import Progress, RunLog, feed_counts, publish
-from flows.tasks import (assemble_task, clean_batch, fetch_task, index_batch, read_inputs,
-                         report_task, write_json)
+from flows.artifacts import Progress, RunLog, feed_counts, feed_errors, publish, runner_hooks
+from flows.outcomes import (SourcesFailed, quality, quality_dropped, run_completed,
+                            source_failed, warnings)
+from flows.tasks import fetch_task, report_task, write_json
 
 LOCAL_DASK_WORKERS = 2
+FLOW_RETRIES = 2  # a run that raised (every source failed, a timeout) runs again, resuming
+FLOW_RETRY_DELAY = 60  # seconds: long enough for a DNS blip or a late mount to heal
+QUALITY_META = "flows.quality"  # the store's meta key for the last run's shares
 
 
 @dataclass
 class Plan:
-    """A run's input once gathered and read: raw batch files and the keys to mark seen."""
+    """A run's input once gathered: the input paths and the keys to mark seen."""
 
-    batches: list[str]
+    paths: list[str]
     keys: list[str]
     ingest: dict[str, int]
 
 
 def run_name() -> str:
-    """``YYYYmmddTHHMMSS-<flow run name>``: sortable, and stable when a run is retried."""
+    """``YYYYmmddTHHMMSS-<flow run name>`` from the run's start time (UTC), which the server
+    sets once, so it is stable when the run is retried. Not ``created``: ``serve`` creates
+    its scheduled runs ~100 at a time."""
     run = get_run_context().flow_run
-    return f"{run.created:%Y%m%dT%H%M%S}-{run.name}"
+    with get_client(sync_client=True) as client:
+        started = client.read_flow_run(run.id).start_time
+    return f"{started:%Y%m%dT%H%M%S}-{run.name}"
 
 
-def store_path(config: Config) -> Path:
-    """``[store] path``, else ``REPORTS/index.sqlite``: one index shared by every run."""
-    return Path(config.store.path or Path(config.schedule.reports) / "index.sqlite")
+def report_url(config: Config, run_dir: Path) -> str:
+    """Where ``newsclean serve``'s static server answers for the run's report."""
+    schedule = config.schedule
+    return f"http://{schedule.report_host}:{schedule.report_port}/{run_dir.name}/report.html"
+
+
+def open_store(config: Config) -> Store:
+    """The store every run of the reports folder shares (:func:`cleaners.runner.store_path`)."""
+    return Store(store_path(config, config.schedule.reports))
 
 
 def interrupted(config: Config) -> list[Path]:
@@ -58,12 +74,12 @@ def interrupted(config: Config) -> list[Path]:
     not written, and not marked as ingested. They are finished before a new run starts, from
     their saved plan, without redoing their finished batches."""
     reports = Path(config.schedule.reports)
-    with Store(store_path(config)) as store:
+    with open_store(config) as store:
         runs = store.unfinished_runs()
-    return [reports / run for run in runs if (reports / run / "work" / "plan.json").exists()]
+    return [reports / run for run in runs if (reports / run / WORK / "plan.json").exists()]
 
 
-def dask_runner(dask_address: str) -> AbstractContextManager:
+def dask_runner(dask_address: str) -> TaskRunner:
     """prefect-dask's runner: a local cluster (``local``) or the scheduler at
     ``tcp://HOST:PORT``."""
     from prefect_dask import DaskTaskRunner
@@ -74,27 +90,16 @@ def dask_runner(dask_address: str) -> AbstractContextManager:
     return DaskTaskRunner(address=dask_address)
 
 
-def cleaned(batches: list[str], work: Path, config_file: str | None,
-            dask_address: str | None) -> Iterator[dict[str, Any]]:
-    """Each batch's clean-task result, in input order. Without Dask the tasks run one after
-    the other in this process (threads would only contend for the GIL); with Dask they are
-    all submitted at once and run on the workers."""
-    params = [{"n": n, "raw_path": raw, "config_file": config_file,
-               "out_path": str(work / f"clean-{n:05d}.pkl")} for n, raw in enumerate(batches)]
-    if not dask_address:
-        yield from (clean_batch(**p) for p in params)
-        return
-    with dask_runner(dask_address) as runner:
-        futures = [runner.submit(clean_batch, p) for p in params]
-        yield from (future.result() for future in futures)
-
-
 def gather(config: Config, store: Store, inputs: Path, log: RunLog) -> tuple[list[str], list[str]]:
     """New inbox files and newly fetched feed pages: (input paths, keys to mark seen)."""
     paths: list[str] = []
     keys: list[str] = []
-    if config.sources.inbox:
-        files = new_inbox_files(Path(config.sources.inbox), store.seen)
+    inbox = Path(config.sources.inbox)
+    if config.sources.inbox and not inbox.is_dir():
+        log.source_errors.append({"source": str(inbox), "kind": "missing_inbox",
+                                  "message": "no such directory"})
+    elif config.sources.inbox:
+        files = new_inbox_files(inbox, store.seen)
         paths += [str(p) for p in files]
         keys += [inbox_key(p) for p in files]
         log.ingest["new inbox files"] = len(files)
@@ -102,7 +107,7 @@ def gather(config: Config, store: Store, inputs: Path, log: RunLog) -> tuple[lis
         out = inputs / "feeds.jsonl"
         report = fetch_task(list(config.sources.feeds), config, store.seen, str(out))
         log.ingest.update(feed_counts(report))
-        log.feed_errors = report.feed_errors
+        log.source_errors += feed_errors(report)
         if report.fetched or report.failed:
             paths.append(str(out))
         keys += report.keys
@@ -110,67 +115,95 @@ def gather(config: Config, store: Store, inputs: Path, log: RunLog) -> tuple[lis
 
 
 def plan_run(config: Config, store: Store, work: Path, log: RunLog) -> Plan:
-    """Gather and read once; a re-run of the same flow run reuses the saved plan."""
+    """Gather once; a re-run of the same flow run reuses the saved plan."""
     saved = work / "plan.json"
     if saved.exists():
         data = json.loads(saved.read_text(encoding="utf-8"))
         log.ingest.update(data["ingest"])
-        return Plan(data["batches"], data["keys"], data["ingest"])
+        return Plan(data["paths"], data["keys"], data["ingest"])
     start = time.perf_counter()
     (work / "inputs").mkdir(parents=True, exist_ok=True)
     paths, keys = gather(config, store, work / "inputs", log)
+    source_failed(log.source_errors, config, work.parent.name)
     log.add("gather", len(paths), time.perf_counter() - start)
-    start = time.perf_counter()
-    batches = read_inputs(paths, config, str(work)) if paths else []
-    log.add("read", len(batches), time.perf_counter() - start)
-    plan = Plan(batches, keys, dict(log.ingest))
+    plan = Plan(paths, keys, dict(log.ingest))
     write_json(plan.__dict__, saved)
     return plan
 
 
-def run_batches(plan: Plan, stage: CorpusStage, config_file: str | None,
-                dask_address: str | None, run_dir: Path, log: RunLog) -> list[str]:
-    """Clean every batch; index and write them in input order."""
-    progress = Progress()
-    out = run_dir / "batches"
-    out.mkdir(parents=True, exist_ok=True)
-    done: list[str] = []
-    total = len(plan.batches)
-    for n, result in enumerate(cleaned(plan.batches, run_dir / "work", config_file, dask_address)):
-        log.add("clean", result.get("records", 0), result["seconds"])
-        target = str(out / f"{n:05d}.jsonl")
-        indexed = index_batch(n, result["path"], target, stage, run_dir.name)
-        log.add("index + score", indexed["records"], indexed["seconds"])
-        done.append(target)
-        progress.update(n + 1, total)
-    if not total:
-        progress.update(0, 0)  # nothing new: done
-    return done
-
-
 def clean_and_index(config: Config, config_file: str | None, dask_address: str | None,
-                    run_dir: Path, log: RunLog) -> None:
-    """Everything up to ``articles.jsonl``; the store's one writer is this process."""
-    with Store(store_path(config)) as store:
-        plan = plan_run(config, store, run_dir / "work", log)
-        get_run_logger().info("%d batches to clean into %s", len(plan.batches), run_dir)
-        stage = CorpusStage(config, store=store)
-        batch_files = run_batches(plan, stage, config_file, dask_address, run_dir, log)
-        start = time.perf_counter()
-        summary = assemble_task(batch_files, str(run_dir), stage)
-        with store.transaction():
+                    run_dir: Path, log: RunLog) -> bool:
+    """Everything up to ``articles.jsonl``, through the runner as run ``run_dir.name``; the
+    store's one writer is this process (its writer lock refuses any other). False when
+    there was nothing new to write."""
+    with open_store(config) as store:
+        plan = plan_run(config, store, run_dir / WORK, log)
+        if not plan.paths:
             store.seen.add(plan.keys)
-            store.forget_run(run_dir.name)
-        log.add("write", summary.total, time.perf_counter() - start)
+            return False
+        from cleaners.read.files import count_inputs  # only when there is something to clean
+        from cleaners.runner.runner import Runner
+        from flows.executor import PrefectTasks
+
+        inputs = count_inputs(plan.paths, config.read)
+        get_run_logger().info("%d inputs to clean into %s", inputs, run_dir)
+        progress = Progress(max(1, math.ceil(inputs / config.run.batch_size)))
+        executor = PrefectTasks(config, config_file, parts_dir(run_dir, run_dir.name), log,
+                                dask_runner(dask_address) if dask_address else None)
+        summary = Runner(config, store, executor, runner_hooks(log, progress)).run(
+            plan.paths, run_dir, run_dir.name, seen=plan.keys)
         log.ingest.update({f"records {k}": v for k, v in sorted(summary.by_status.items())})
-    shutil.rmtree(run_dir / "work")
-    shutil.rmtree(run_dir / "batches")
+    shutil.rmtree(run_dir / WORK)
+    return True
 
 
-@flow(name="newsclean-ingest", persist_result=False)
-def ingest(config_file: str | None = None, dask_address: str | None = None) -> str:
+def written(config: Config, config_file: str | None, dask_address: str | None, run_dir: Path,
+            log: RunLog) -> bool:
+    """Whether the run has an ``articles.jsonl`` (written now or by an earlier attempt); a
+    run with nothing new, or whose every source failed, leaves no folder behind."""
+    if (run_dir / "articles.jsonl").exists():
+        return True
+    try:
+        if clean_and_index(config, config_file, dask_address, run_dir, log):
+            return True
+    except SourcesFailed:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        raise
+    shutil.rmtree(run_dir, ignore_errors=True)
+    return False
+
+
+def previous_quality(config: Config, run: str, now: dict[str, float]) -> dict:
+    """The last written run's shares (empty for the first), replaced by this run's."""
+    with open_store(config) as store:
+        found = store.get_meta(QUALITY_META)
+        store.set_meta(QUALITY_META, json.dumps({"run": run, **now}))
+    return json.loads(found) if found else {}
+
+
+def outcome(config: Config, run_dir: Path, stats: RunStats, log: RunLog, new: bool) -> State:
+    """Completed, with a ``WARNING: ...`` message and a logged warning per problem when a
+    source failed, most records are errors or quality dropped (flows.outcomes); the
+    result is the run's folder, ``""`` when nothing was new."""
+    url = report_url(config, run_dir) if new else None
+    now = quality(stats)
+    drops = (quality_dropped(now, previous_quality(config, run_dir.name, now), config,
+                             run_dir.name) if new else [])
+    found = warnings(stats, log.source_errors, drops, config)
+    for warning in found:
+        get_run_logger().warning(warning)
+    run_completed(run_dir.name, stats, found, url)
+    done = f"wrote {run_dir / 'articles.jsonl'}" if new else "nothing new"
+    return Completed(message="WARNING: " + "; ".join(found) if found else done,
+                     data=str(run_dir) if new else "")
+
+
+@flow(name="newsclean-ingest", persist_result=False, retries=FLOW_RETRIES,
+      retry_delay_seconds=FLOW_RETRY_DELAY)
+def ingest(config_file: str | None = None, dask_address: str | None = None) -> State:
     """Ingest what is new in the configured sources into ``REPORTS/<run>/articles.jsonl``.
-    A retried run resumes: finished batches are skipped, a written run is only reported."""
+    A retried run resumes: finished batches are skipped, a written run is only reported.
+    The state's result is the run's folder, ``""`` when nothing was new."""
     config = load_config(Path(config_file) if config_file else None)
     for stale in interrupted(config):
         get_run_logger().warning("finishing %s, a run that was interrupted", stale)
@@ -178,11 +211,13 @@ def ingest(config_file: str | None = None, dask_address: str | None = None) -> s
         report_task(str(stale))
     run_dir = Path(config.schedule.reports) / run_name()
     log = RunLog()
-    if not (run_dir / "articles.jsonl").exists():
-        clean_and_index(config, config_file, dask_address, run_dir, log)
+    if not written(config, config_file, dask_address, run_dir, log):
+        get_run_logger().info("nothing new in the sources: no report folder, no artifacts")
+        return outcome(config, run_dir, RunStats(), log, new=False)
     start = time.perf_counter()
     files = report_task(str(run_dir))
     log.add("report", len(files), time.perf_counter() - start)
-    publish(run_dir, summarize(read_records(run_dir / "articles.jsonl", [])), log)
+    stats = summarize(read_records(run_dir / "articles.jsonl", []))
+    publish(run_dir, stats, log, report_url(config, run_dir))
     get_run_logger().info("wrote %s", run_dir / "articles.jsonl")
-    return str(run_dir)
+    return outcome(config, run_dir, stats, log, new=True)

@@ -116,13 +116,17 @@ def serve(
         "--dask-address", help="tcp://HOST:PORT of a Dask scheduler, or 'local' for a local "
         "cluster")] = None,
 ) -> None:
-    """Serve the scheduled ingestion deployment (the only command that imports Prefect)."""
+    """Serve the scheduled ingestion deployment and the reports folder over HTTP (the only
+    command that imports Prefect)."""
     from newsclean.serve import serve_deployments
 
     try:
         serve_deployments(config_file, dask_address)
     except ValueError as exc:
         typer.echo(f"error: bad config {config_file}: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:  # the reports' port taken, the folder not writable
+        typer.echo(f"error: cannot serve the reports: {exc}", err=True)
         raise typer.Exit(2) from None
 
 

@@ -1,37 +1,66 @@
 """``newsclean serve``: the only command that imports Prefect.
 
-Builds the ingestion deployment from the config's ``[schedule]`` (a cron line, else an
-interval in seconds) and serves it: this process polls the Prefect API (``PREFECT_API_URL``)
-for scheduled runs and executes them, one at a time, so the embedded store keeps one writer.
+Serves the ingestion flow from this process's flow object (each run starts in a subprocess
+that unpickles it: no code download or entrypoint loading per run) on the config's
+``[schedule]``, the one place the schedule lives (``prefect.yaml``'s copy is checked against
+it by the tests). The deployment's concurrency limit is 1, so the embedded store keeps one
+writer whoever runs it (its writer lock refuses a second one anyway). Beside it, a small
+static HTTP server makes ``REPORTS/`` readable at ``[schedule] report_host:report_port``,
+where each run's report artifact links.
 """
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from cleaners.config import ScheduleConfig, load_config
 
+DEFAULT_INTERVAL = 3600  # seconds: hourly when neither cron nor interval is set
+
 
 def schedule_kwargs(schedule: ScheduleConfig) -> dict[str, object]:
-    """``cron=...`` when a cron line is set, else ``interval=...``."""
+    """``cron=...`` or ``interval=...``; both set is an error, not a silent choice."""
+    if schedule.cron and schedule.interval:
+        raise ValueError("set schedule.cron or schedule.interval, not both")
     if schedule.cron:
         return {"cron": schedule.cron}
-    if schedule.interval <= 0:
+    if schedule.interval < 0:
         raise ValueError("schedule.interval must be a positive number of seconds")
-    return {"interval": timedelta(seconds=schedule.interval)}
+    return {"interval": timedelta(seconds=schedule.interval or DEFAULT_INTERVAL)}
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    """Static files, without a log line on stderr per request."""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        pass
+
+
+def serve_reports(schedule: ScheduleConfig) -> ThreadingHTTPServer:
+    """``REPORTS/`` over HTTP from a daemon thread; ``shutdown()`` stops it."""
+    reports = Path(schedule.reports)
+    reports.mkdir(parents=True, exist_ok=True)
+    server = ThreadingHTTPServer((schedule.report_host, schedule.report_port),
+                                 partial(QuietHandler, directory=str(reports)))
+    threading.Thread(target=server.serve_forever, name="reports", daemon=True).start()
+    return server
 
 
 def serve_deployments(config_file: Path | None, dask_address: str | None) -> None:
-    """Serve the ingestion deployment on the config's schedule until interrupted."""
-    from prefect import serve
-
+    """Serve the ingestion deployment and the reports until interrupted."""
     from flows.ingest import ingest
 
     config = load_config(config_file)
     parameters = {"config_file": str(Path(config_file).resolve()) if config_file else None,
                   "dask_address": dask_address}
-    deployment = ingest.to_deployment(
-        name=config.schedule.deployment, parameters=parameters,
-        description="newsclean: ingest the configured inbox and feeds, clean, dedupe, score",
-        tags=["newsclean"], **schedule_kwargs(config.schedule))
-    serve(deployment, limit=1)
+    kwargs = schedule_kwargs(config.schedule)
+    reports = serve_reports(config.schedule)
+    try:
+        ingest.serve(name=config.schedule.deployment, parameters=parameters,
+                     description="newsclean: ingest the configured inbox and feeds, clean, "
+                     "dedupe, score", tags=["newsclean"], global_limit=1, limit=1, **kwargs)
+    finally:
+        reports.shutdown()

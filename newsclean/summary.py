@@ -14,7 +14,7 @@ from rich.text import Text
 from cleaners.config import ReadConfig
 from cleaners.read.files import count_inputs
 from cleaners.record import Article
-from cleaners.run import OnInputs, RunSummary
+from cleaners.runner import OnInputs, RunSummary
 
 
 class RateColumn(ProgressColumn):

@@ -2,8 +2,12 @@
 
 Starts ``prefect server start`` (temporary home), serves the deployment with ``newsclean
 serve`` on a short interval over an inbox, adds files to the inbox after the first run, and
-waits until at least two scheduled runs have completed, every one with its four artifacts,
-and the inbox has been ingested exactly once. Prints each run's timing; exits 1 on a failure.
+waits until at least two scheduled runs have completed and the inbox has been ingested
+exactly once. Checks that every run that wrote records has its four artifacts and a report
+link answering over HTTP (serve's static server), that runs with nothing new have neither
+artifacts nor a folder, and that the deployment runs one at a time. Prints each run's
+lateness against its schedule and the start-up of a run triggered at the end (Pending to
+Running); exits 1 on a failure.
 
 Usage: python scripts/scheduled_runs.py [--interval SECONDS] [--timeout SECONDS]
                                         [--dask-address local|tcp://HOST:PORT]
@@ -17,9 +21,10 @@ import sys
 import tempfile
 import time
 import urllib.request
+from datetime import datetime
 from pathlib import Path
 
-from prefect_server import local_server, serving
+from prefect_server import free_port, local_server, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = {"newsclean-progress", "newsclean-sources", "newsclean-summary", "newsclean-report"}
@@ -42,21 +47,72 @@ def failed_runs(env: dict[str, str]) -> list[dict]:
         "flow_runs": {"state": {"type": {"any_": ["FAILED", "CRASHED"]}}}})
 
 
-def artifact_keys(env: dict[str, str], run_id: str) -> set[str]:
+def states(env: dict[str, str], run_id: str) -> dict[str, datetime]:
+    """State type -> when the run entered it."""
+    url = f"{env['PREFECT_API_URL']}/flow_run_states/?flow_run_id={run_id}"
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        return {s["type"]: datetime.fromisoformat(s["timestamp"]) for s in json.loads(resp.read())}
+
+
+def lateness(env: dict[str, str], run: dict) -> float:
+    """Seconds from the scheduled time to Running; the runner fetches scheduled runs up to
+    10 s early, so a negative figure means the start-up was done ahead of time."""
+    scheduled = datetime.fromisoformat(run["expected_start_time"])
+    return (states(env, run["id"])["RUNNING"] - scheduled).total_seconds()
+
+
+def startup_seconds(env: dict[str, str], timeout: float = 120.0) -> float:
+    """A run triggered now (nothing new: an empty run), from Pending (the runner took it)
+    to Running (its process up, the flow loaded, the engine started): a run's start-up."""
+    [deployment] = api(env, "/deployments/filter", {})
+    run = api(env, f"/deployments/{deployment['id']}/create_flow_run", {})
+    deadline = time.monotonic() + timeout
+    while "COMPLETED" not in (found := states(env, run["id"])):
+        if time.monotonic() > deadline or {"FAILED", "CRASHED"} & set(found):
+            raise RuntimeError(f"the triggered run did not complete: {sorted(found)}")
+        time.sleep(0.5)
+    return (found["RUNNING"] - found["PENDING"]).total_seconds()
+
+
+def artifacts(env: dict[str, str], run_id: str) -> dict[str, dict]:
     found = api(env, "/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [run_id]}}})
-    return {a["key"] for a in found if a.get("key")}
+    return {a["key"]: a for a in found if a.get("key")}
 
 
 def records(reports: Path, run: dict) -> int:
-    (run_dir,) = reports.glob(f"*-{run['name']}")
-    return len((run_dir / "articles.jsonl").read_text(encoding="utf-8").splitlines())
+    """The run's records; 0 for a run with nothing new, which leaves no folder."""
+    return sum(len((run_dir / "articles.jsonl").read_text(encoding="utf-8").splitlines())
+               for run_dir in reports.glob(f"*-{run['name']}"))
+
+
+def report_status(link: dict) -> int:
+    """The HTTP status of the report artifact's link (Markdown ``[text](url)``)."""
+    url = link["data"].rsplit("(", 1)[1].rstrip(")")
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        return resp.status
+
+
+def check_run(env: dict[str, str], reports: Path, run: dict) -> str | None:
+    """What is wrong with a completed run's artifacts, or None."""
+    found = artifacts(env, run["id"])
+    if not records(reports, run):
+        return f"an empty run published {set(found)}" if found else None
+    if set(found) != KEYS:
+        return f"MISSING {KEYS - set(found)}"
+    status = report_status(found["newsclean-report"])
+    return None if status == 200 else f"report link answered {status}"
+
+
+def concurrency_limit(env: dict[str, str]) -> int | None:
+    [deployment] = api(env, "/deployments/filter", {})
+    return (deployment.get("global_concurrency_limit") or {}).get("limit")
 
 
 def write_config(tmp: Path, interval: int) -> Path:
     config = tmp / "newsclean.toml"
     config.write_text(f'[sources]\ninbox = "{tmp / "inbox"}"\n'
-                      f'[schedule]\ninterval = {interval}\nreports = "{tmp / "reports"}"\n',
-                      encoding="utf-8")
+                      f'[schedule]\ninterval = {interval}\nreports = "{tmp / "reports"}"\n'
+                      f'report_port = {free_port()}\n', encoding="utf-8")
     return config
 
 
@@ -97,15 +153,20 @@ def main(interval: int, timeout: float, dask_address: str | None) -> int:
                 except (RuntimeError, TimeoutError) as exc:
                     print(f"FAIL: {exc}\n--- serve log\n{(tmp / 'serve.log').read_text()[-3000:]}")
                     return 1
-            for run in runs:
-                missing = KEYS - artifact_keys(env, run["id"])
+                problems = [check_run(env, tmp / "reports", run) for run in runs]
+                print(f"a run triggered now: {startup_seconds(env):.2f} s start-up")
+            for run, problem in zip(runs, problems):
                 print(f"run {run['name']}: {records(tmp / 'reports', run)} records, "
+                      f"running {lateness(env, run):+.1f} s after its schedule, "
                       f"{run['total_run_time']:.1f} s running, scheduled "
                       f"{run['expected_start_time']}, finished {run['end_time']}"
-                      + (f", MISSING {missing}" if missing else ""))
-                if missing:
-                    return 1
-    print(f"OK: {len(runs)} scheduled runs completed with their artifacts; "
+                      + (f", {problem}" if problem else ""))
+            limit = concurrency_limit(env)
+            if limit != 1:
+                print(f"FAIL: the deployment's concurrency limit is {limit}, not 1")
+            if limit != 1 or any(problems):
+                return 1
+    print(f"OK: {len(runs)} scheduled runs completed, with their artifacts when new; "
           f"{time.monotonic() - start:.1f} s in all")
     return 0
 

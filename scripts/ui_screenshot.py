@@ -1,9 +1,11 @@
 """Screenshots of the Prefect UI showing a newsclean flow run and its artifacts.
 
-Starts ``prefect server start`` (temporary home), runs the flow once over seeds/ against it,
-then drives headless Chromium (Debian ``chromium``, over the DevTools protocol) to the flow
-run's page, its Artifacts tab and the summary and source-table artifacts, saving PNGs
-(docs/prefect-*.png by default).
+Starts ``prefect server start`` (temporary home) and the reports' static server that
+``newsclean serve`` runs, runs the flow once over seeds/ against them, then drives headless
+Chromium (Debian ``chromium``, over the DevTools protocol) to the flow run's page, its
+Artifacts tab (descriptions with the run's counts), the summary, source-table and report-link
+artifacts, and the URL that link holds (the report over HTTP), saving PNGs (docs/prefect-*.png
+by default).
 
 Usage: python scripts/ui_screenshot.py [--out DIR] [--chromium PATH]
 """
@@ -21,7 +23,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from prefect_server import local_server, stop
+from prefect_server import free_port, local_server, stop
 from websockets.sync.client import connect
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,13 +35,27 @@ WIDTH, HEIGHT = 1440, 1000
 SETTLE_SECONDS = 2.0
 
 
-def run_flow(tmp: Path, env: dict[str, str]) -> str:
-    """One flow run over seeds/ (in batches of 2, to show batching) in a child process;
-    returns the flow run id."""
+sys.path.insert(0, str(ROOT))
+from cleaners.config import load_config  # noqa: E402
+from newsclean.serve import serve_reports  # noqa: E402
+
+
+def write_config(tmp: Path) -> Path:
+    """An inbox of seeds/ and one empty file (an error record, to show the errors listed),
+    in batches of 2 (to show batching); reports served on a free port."""
+    inbox = tmp / "inbox"
+    shutil.copytree(ROOT / "seeds", inbox)
+    (inbox / "empty.txt").write_bytes(b"")
     config = tmp / "newsclean.toml"
     config.write_text(f"[run]\nbatch_size = 2\n[sources]\n"
-                      f"inbox = {json.dumps(str(ROOT / 'seeds'))}\n[schedule]\n"
-                      f"reports = {json.dumps(str(tmp / 'reports'))}\n", encoding="utf-8")
+                      f"inbox = {json.dumps(str(inbox))}\n[schedule]\n"
+                      f"reports = {json.dumps(str(tmp / 'reports'))}\n"
+                      f"report_port = {free_port()}\n", encoding="utf-8")
+    return config
+
+
+def run_flow(config: Path, env: dict[str, str]) -> str:
+    """One flow run in a child process; returns the flow run id."""
     code = ("import sys; from flows.ingest import ingest; "
             "s = ingest(sys.argv[1], return_state=True); print(s.state_details.flow_run_id)")
     out = subprocess.run([sys.executable, "-c", code, str(config)], env=env, check=True,
@@ -47,13 +63,13 @@ def run_flow(tmp: Path, env: dict[str, str]) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
-def artifacts(env: dict[str, str], run_id: str) -> dict[str, str]:
-    """Artifact key -> id for the run."""
+def artifacts(env: dict[str, str], run_id: str) -> dict[str, dict]:
+    """Artifact key -> artifact for the run."""
     body = json.dumps({"artifacts": {"flow_run_id": {"any_": [run_id]}}}).encode()
     req = urllib.request.Request(f"{env['PREFECT_API_URL']}/artifacts/filter", data=body,
                                  headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=10) as resp:
-        return {a["key"]: a["id"] for a in json.loads(resp.read()) if a.get("key")}
+        return {a["key"]: a for a in json.loads(resp.read()) if a.get("key")}
 
 
 class Browser:
@@ -109,6 +125,13 @@ class Browser:
             f"e.textContent.trim() === {json.dumps(label)})?.click()"))
         self.wait_for(*needles)
 
+    def scroll_to(self, heading: str) -> None:
+        """Bring the heading that starts with ``heading`` to the top of the view."""
+        self.send("Runtime.evaluate", expression=(
+            "[...document.querySelectorAll('h1,h2,h3')].find(e => "
+            f"e.textContent.trim().startsWith({json.dumps(heading)}))?.scrollIntoView()"))
+        time.sleep(SETTLE_SECONDS)
+
     def shot(self, target: Path) -> None:
         data = self.send("Page.captureScreenshot", format="png")["data"]
         target.write_bytes(base64.b64decode(data))
@@ -119,29 +142,38 @@ class Browser:
         stop(self.proc)
 
 
-def capture(browser: Browser, ui: str, run_id: str, keys: dict[str, str], out: Path) -> None:
+def capture(browser: Browser, ui: str, run_id: str, found: dict[str, dict], out: Path) -> None:
     browser.goto(f"{ui}/runs/flow-run/{run_id}", "Completed", "Finished in state")
     browser.shot(out / "prefect-flow-run.png")
-    browser.click("Artifacts", "newsclean-summary", "newsclean-sources")
+    browser.click("Artifacts", "newsclean-summary", "newsclean-sources", "articles:")
     browser.shot(out / "prefect-artifacts.png")
-    browser.goto(f"{ui}/artifacts/artifact/{keys['newsclean-summary']}", "Largest stories")
+    browser.goto(f"{ui}/artifacts/artifact/{found['newsclean-summary']['id']}", "Largest stories")
+    browser.scroll_to("Largest stories")  # short story ids beside headlines, errors by input
     browser.shot(out / "prefect-summary.png")
-    browser.goto(f"{ui}/artifacts/artifact/{keys['newsclean-sources']}", "mean_completeness")
+    browser.goto(f"{ui}/artifacts/artifact/{found['newsclean-sources']['id']}", "mean_completeness")
     browser.shot(out / "prefect-sources.png")
+    link = found["newsclean-report"]
+    browser.goto(f"{ui}/artifacts/artifact/{link['id']}", "report.html of")
+    browser.shot(out / "prefect-report-link.png")
+    browser.goto(link["data"].rsplit("(", 1)[1].rstrip(")"), "Sources", "Stories")
+    browser.shot(out / "prefect-report.png")
 
 
 def main(out: Path, chromium: str) -> int:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
+        config = write_config(tmp)
+        reports = serve_reports(load_config(config).schedule)
         with local_server(tmp / "home", tmp / "server.log") as env:
-            run_id = run_flow(tmp, env)
+            run_id = run_flow(config, env)
             browser = Browser(chromium, tmp / "profile")
             try:
                 capture(browser, env["PREFECT_API_URL"].removesuffix("/api"), run_id,
                         artifacts(env, run_id), out)
             finally:
                 browser.close()
+                reports.shutdown()
     return 0
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ from pytest_httpserver import HTTPServer
 from cleaners.config import Config
 from cleaners.run import run
 from cleaners.schema import article_schema
+from scripts.postgres_server import bin_dir, new_database, postgres_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -52,3 +54,35 @@ def server() -> Iterator[HTTPServer]:
 def http(server: HTTPServer) -> Iterator[HTTPServer]:
     yield server
     server.clear()
+
+
+@pytest.fixture(scope="session")
+def prefect_server() -> Iterator[None]:
+    """One real Prefect server (a subprocess) for the session's flow tests."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """One throwaway PostgreSQL server for the session (scripts/postgres_server.py): the URL
+    of its ``postgres`` database. Without a server binary the tests that need it skip, or
+    fail when ``NEWSCLEAN_REQUIRE_POSTGRES=1`` (CI: .ci/run installs it)."""
+    if bin_dir() is None:
+        message = ("no PostgreSQL server binary (initdb, pg_ctl): install Debian's postgresql "
+                   "package to run the PostgreSQL store tests")
+        if os.environ.get("NEWSCLEAN_REQUIRE_POSTGRES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    with postgres_server(fsync=False) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_path(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A new store's path, once per backend: an SQLite file, a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "index.sqlite")
+    return new_database(request.getfixturevalue("postgres"))

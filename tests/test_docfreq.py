@@ -5,7 +5,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaners.corpus.docfreq import Delta, DocFreq
+from cleaners.corpus.stories.docfreq import Delta, DocFreq
 
 TERMS = st.text(alphabet="abcdefgh n:", min_size=1, max_size=6)
 BATCHES = st.lists(st.lists(st.sets(TERMS, max_size=8), max_size=6), max_size=6)
@@ -33,7 +33,7 @@ def test_merged_deltas_count_like_a_counter(batches):
 def test_real_terms_of_a_seed_article():
     from pathlib import Path
 
-    from cleaners.corpus.stories_terms import term_counts
+    from cleaners.corpus.stories.terms import term_counts
     text = sorted(Path(__file__).resolve().parent.parent.joinpath("seeds").glob("*.txt"))[0]
     terms = term_counts(None, text.read_text(encoding="utf-8"), 300)
     freq = DocFreq()

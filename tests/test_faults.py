@@ -14,6 +14,7 @@ import pytest
 
 from cleaners.store import Store
 
+from scripts.postgres_server import new_database
 from tests.conftest import ROOT, SEEDS
 
 NEWSCLEAN = [sys.executable, "-m", "newsclean"]
@@ -40,11 +41,18 @@ def records(out: Path) -> list[dict]:
     return [json.loads(line) for line in (out / "articles.jsonl").read_text().splitlines()]
 
 
-def test_killed_run_resumes_with_each_article_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_killed_run_resumes_with_each_article_once(tmp_path: Path, backend: str,
+                                                   request: pytest.FixtureRequest) -> None:
+    """On the CLI run's own SQLite store, and on a PostgreSQL store named by the config."""
     ids = corpus(tmp_path / "in", 120)
     config = tmp_path / "small.toml"
     config.write_text("[run]\nbatch_size = 20\n")
     out = tmp_path / "out"
+    store = out / ".newsclean/index.sqlite"
+    if backend == "postgresql":
+        store = new_database(request.getfixturevalue("postgres"))
+        config.write_text(f"[run]\nbatch_size = 20\n[store]\npath = {json.dumps(store)}\n")
     args = [str(tmp_path / "in"), "--out", str(out), "--config", str(config), "-q"]
     proc = clean(args)
     batches = out / ".newsclean/batches"
@@ -54,10 +62,10 @@ def test_killed_run_resumes_with_each_article_once(tmp_path: Path) -> None:
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert not (out / "articles.jsonl").exists()
-    with Store(out / ".newsclean/index.sqlite") as store:
-        assert store.integrity() == "ok"
-        done = store.db.execute("SELECT COUNT(*), SUM(records) FROM batches").fetchone()
-        indexed = store.db.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+    with Store(store) as index:
+        assert index.integrity() == "ok"
+        done = index.db.execute("SELECT COUNT(*), SUM(records) FROM batches").fetchone()
+        indexed = index.db.execute("SELECT COUNT(*) FROM records").fetchone()[0]
     assert 1 <= done[0] < 6 and indexed == done[1]  # no half-written batch in the index
 
     again = clean(args[:-1])
@@ -66,14 +74,15 @@ def test_killed_run_resumes_with_each_article_once(tmp_path: Path) -> None:
     assert f"{done[0]} finished batches kept" in stdout.replace("\n", " ")
     got = records(out)
     assert sorted(r["id"] for r in got) == ids  # each article exactly once
-    with Store(out / ".newsclean/index.sqlite") as store:
-        assert store.integrity() == "ok"
-        assert store.db.execute("SELECT COUNT(*) FROM records").fetchone()[0] == len(ids)
+    with Store(store) as index:
+        assert index.integrity() == "ok"
+        assert index.db.execute("SELECT COUNT(*) FROM records").fetchone()[0] == len(ids)
 
-    whole = tmp_path / "whole"
-    fresh = clean([str(tmp_path / "in"), "--out", str(whole), "--config", str(config), "-q"])
+    whole, plain = tmp_path / "whole", tmp_path / "plain.toml"
+    plain.write_text("[run]\nbatch_size = 20\n")
+    fresh = clean([str(tmp_path / "in"), "--out", str(whole), "--config", str(plain), "-q"])
     assert fresh.wait(timeout=300) == 0
-    assert got == records(whole)  # the same records as a run that was never killed
+    assert got == records(whole)  # the records of a run that was never killed, on SQLite
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_FSIZE semantics")

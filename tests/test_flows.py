@@ -1,27 +1,20 @@
 """The Prefect flow: same records as the CLI, artifacts under fixed keys, feeds ingested once,
-Dask workers giving the records of a sequential run. One Prefect test server per session."""
+Dask workers giving the records of a sequential run. One Prefect test server per session
+(tests/conftest.py)."""
 from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from uuid import UUID
 
 import pytest
 
 from cleaners.config import ScheduleConfig, load_config
+from cleaners.runner import WORK
 from tests.conftest import SEEDS, run_records
 
 BATCH = 2  # five seeds in three batches: the flow's batching and late amendments are exercised
-
-
-@pytest.fixture(scope="session")
-def prefect_server() -> Iterator[None]:
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
 
 
 def write_config(path: Path, reports: Path, inbox: Path | None = None,
@@ -71,8 +64,10 @@ def test_flow_writes_the_cli_records_and_every_artifact(prefect_server, tmp_path
     written = {p.name for p in Path(run_dir).iterdir()}
     assert {"report.html", "summary.md", "articles.jsonl"} <= written
     assert artifact_keys(run_id) >= set(KEYS)
-    again, _ = run_flow(config)
-    assert flow_records(again) == []  # the inbox files are marked as ingested
+    again, again_id = run_flow(config)
+    assert again == "" and artifact_keys(again_id) == set()  # the inbox files were ingested
+    assert [p.name for p in (tmp_path / "reports").iterdir()
+            if p.is_dir() and p.name != WORK] == [Path(run_dir).name]
 
 
 def test_dask_workers_write_the_records_of_a_sequential_run(prefect_server, tmp_path: Path,
@@ -114,42 +109,47 @@ def test_feed_pages_are_ingested_once(prefect_server, http, tmp_path: Path) -> N
     first = flow_records(run_flow(config)[0])
     assert sorted(r["url"] for r in first) == sorted(f"{base}/news/{n}.html" for n in names)
     assert all(r["status"] == "ok" and r["body"] for r in first)
-    assert flow_records(run_flow(config)[0]) == []
+    assert run_flow(config)[0] == ""  # nothing new
 
 
 # -- the tasks and pure functions, without a flow run -----------------------------------------
 
 def test_clean_task_skips_a_finished_batch(tmp_path: Path) -> None:
-    from flows.tasks import clean_batch, dump, load
+    from flows.tasks import clean_task, spool, unspool
 
     from cleaners.read import iter_inputs
 
     raw, out = tmp_path / "raw.pkl", tmp_path / "clean.pkl"
-    dump(list(iter_inputs([SEEDS])), raw)
-    first = clean_batch.fn(0, str(raw), str(out), None)
+    spool(list(iter_inputs([SEEDS])), raw)
+    first = clean_task.fn(0, str(raw), str(out), None)
     assert first["records"] == 5 and first["status"] == {"ok": 5}
-    arts, features = load(out)
+    arts, features = unspool(out)
     assert [a.id for a in arts] == sorted(p.stem for p in SEEDS.glob("*.txt"))
     assert len(features.grams) == 5 and features.signed.sigs.shape == (5, 64)  # worker-side
-    assert clean_batch.fn(0, str(raw), str(out), None)["skipped"]
+    assert clean_task.fn(0, str(raw), str(out), None)["skipped"]
 
 
-def test_index_task_commits_a_batch_once(tmp_path: Path) -> None:
-    from flows.tasks import clean_batch, dump, index_batch
+@pytest.mark.filterwarnings("ignore:Logger 'prefect.task_runs' attempted")
+def test_prefect_executor_gives_the_in_process_records(prefect_server, tmp_path: Path) -> None:
+    """The runner's map step as clean tasks (outside a flow run) gives the records of the
+    in-process executor, and logs the clean step."""
+    from flows.artifacts import RunLog
+    from flows.executor import PrefectTasks
 
-    from cleaners.corpus.stage import CorpusStage
-    from cleaners.read import iter_inputs
+    from cleaners.config import Config
+    from cleaners.runner.executors import InProcess
+    from cleaners.runner.runner import Runner
     from cleaners.store import Store
 
-    raw, cleaned, out = tmp_path / "raw.pkl", tmp_path / "clean.pkl", tmp_path / "0.jsonl"
-    dump(list(iter_inputs([SEEDS])), raw)
-    clean_batch.fn(0, str(raw), str(cleaned), None)
-    with Store(tmp_path / "index.sqlite") as store:
-        stage = CorpusStage(store=store)
-        assert index_batch.fn(0, str(cleaned), str(out), stage, "run")["records"] == 5
-        assert store.finished_batches("run") == {0: 5}
-        assert index_batch.fn(0, str(cleaned), str(out), stage, "run")["skipped"]
-    assert len(out.read_text(encoding="utf-8").splitlines()) == 5
+    config = Config().with_overrides({"run": {"batch_size": BATCH}})
+    log, got = RunLog(), {}
+    for name, executor in (("prefect", PrefectTasks(config, None, tmp_path / "spool", log)),
+                           ("local", InProcess(config))):
+        with Store() as store:
+            Runner(config, store, executor).run([SEEDS], tmp_path / name, "run")
+        got[name] = (tmp_path / name / "articles.jsonl").read_text(encoding="utf-8")
+    assert got["prefect"] == got["local"] and len(got["local"].splitlines()) == 5
+    assert log.steps["clean"].tasks == 3 and log.steps["clean"].items == 5
 
 
 def test_schedule_from_config() -> None:
@@ -159,8 +159,11 @@ def test_schedule_from_config() -> None:
 
     assert schedule_kwargs(ScheduleConfig(cron="0 * * * *")) == {"cron": "0 * * * *"}
     assert schedule_kwargs(ScheduleConfig(interval=90)) == {"interval": timedelta(seconds=90)}
+    assert schedule_kwargs(ScheduleConfig()) == {"interval": timedelta(hours=1)}
+    with pytest.raises(ValueError, match="not both"):
+        schedule_kwargs(ScheduleConfig(cron="0 * * * *", interval=90))
     with pytest.raises(ValueError):
-        schedule_kwargs(ScheduleConfig(interval=0))
+        schedule_kwargs(ScheduleConfig(interval=-5))
 
 
 def test_example_config_loads() -> None:
@@ -210,12 +213,13 @@ def test_killed_flow_run_is_finished_by_the_next_run(prefect_server, tmp_path: P
                               "ingest(sys.argv[1])", str(config)], cwd=ROOT, env=env,
                              stdout=subprocess.DEVNULL, stderr=open(tmp_path / "child.log", "w"))
     deadline = time.monotonic() + 180
-    while time.monotonic() < deadline and len(list(reports.glob("*/batches/*.jsonl"))) < 3:
+    parts = f"*/{WORK}/batches/*/*.jsonl"
+    while time.monotonic() < deadline and len(list(reports.glob(parts))) < 3:
         assert child.poll() is None, (tmp_path / "child.log").read_text()[-3000:]
         time.sleep(0.05)
     child.send_signal(signal.SIGKILL)
     child.wait()
-    with Store(reports / "index.sqlite") as store:
+    with Store(reports / WORK / "index.sqlite") as store:
         assert store.integrity() == "ok"
         [killed] = store.unfinished_runs()
         committed = store.db.execute("SELECT SUM(records) FROM batches").fetchone()[0]
@@ -226,6 +230,41 @@ def test_killed_flow_run_is_finished_by_the_next_run(prefect_server, tmp_path: P
                for r in flow_records(str(d))]
     assert sorted(written) == ids  # each article once: the killed run's and the new run's
     assert (reports / killed / "articles.jsonl").exists() and Path(run_dir).name != killed
-    with Store(reports / "index.sqlite") as store:
+    with Store(reports / WORK / "index.sqlite") as store:
         assert store.integrity() == "ok" and store.unfinished_runs() == []
         assert store.db.execute("SELECT COUNT(*) FROM records").fetchone()[0] == len(ids)
+
+
+def test_two_flow_runs_in_fresh_directories_share_a_postgres_store(prefect_server, postgres,
+                                                                   tmp_path: Path) -> None:
+    """Two workers with empty disks (two working directories with nothing in common but a
+    PostgreSQL store) ingest the two halves of a corpus: the second run finds the first's
+    copies and stories through the store, and the duplicates and stories are those of one
+    run over both halves."""
+    from scripts.postgres_server import new_database
+    from tests.test_store import corrected, halves_of, write_jsonl
+
+    halves, store = halves_of(), new_database(postgres)
+    size = len(halves[0])
+    runs = []
+    for name, half in zip(("one", "two"), halves):
+        work = tmp_path / name
+        (work / "inbox").mkdir(parents=True)
+        write_jsonl(work / "inbox" / f"{name}.jsonl", half)
+        config = work / "newsclean.toml"
+        config.write_text(f"[run]\nbatch_size = {size}\n[schedule]\nreports = "
+                          f"{json.dumps(str(work / 'reports'))}\n[sources]\ninbox = "
+                          f"{json.dumps(str(work / 'inbox'))}\n[store]\npath = "
+                          f"{json.dumps(store)}\n", encoding="utf-8")
+        run_dir = Path(run_flow(config)[0])
+        assert [p.name for p in (work / "reports").iterdir()] == [run_dir.name]  # no SQLite
+        runs.append((flow_records(str(run_dir)), run_dir))
+    (one, _), (two, second_dir) = runs
+    inputs = [write_jsonl(tmp_path / f"{n}.jsonl", h) for n, h in zip("ab", halves)]
+    whole = run_records(inputs, tmp_path / "whole",
+                        load_config(None).with_overrides({"run": {"batch_size": size}}))
+    fields = ("duplicate_of", "story", "first_report")
+    assert ({r["id"]: [r[k] for k in fields] for r in corrected(one, second_dir) + two}
+            == {r["id"]: [r[k] for k in fields] for r in whole})
+    firsts = {r["id"] for r in one}
+    assert sum(r["duplicate_of"] in firsts for r in two) >= 6  # found through the store

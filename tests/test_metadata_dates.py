@@ -152,3 +152,48 @@ def test_the_headline_a_reader_sees_unless_it_is_a_logo() -> None:
     logo = page('<meta property="og:title" content="Council backs river cycle path">',
                 "<h1>City News</h1>" f"<p>{BODY}</p>")
     assert meta_of(logo).choices["title"].winner.source == "og"
+
+
+def test_htmldate_searches_only_where_the_page_leaves_the_date_open() -> None:
+    """A declared date that a visible dateline confirms outweighs whatever htmldate's search
+    and the text could add, so the search is skipped; a page whose one date is a <time> by
+    the headline (outvoted by a search and a text stamp together) is searched."""
+    searched = MetadataConfig()
+    confirmed = page(ld({"@type": "NewsArticle", "datePublished": "2024-05-03T10:00:00Z"}),
+                     '<article><h1>Council backs new cycle path</h1><p class="post-date">'
+                     f"Published May 3, 2024</p><p>{BODY}</p></article>")
+    sources = [c.source for c in meta_of(confirmed, searched).date_candidates]
+    assert "htmldate" not in sources and meta_of(confirmed, searched).date == "2024-05-03"
+    open_page = page("", '<article><header><h1>Council backs new cycle path</h1><time '
+                     f'datetime="2024-05-03">May 3, 2024</time></header><p>{BODY}</p></article>')
+    meta = meta_of(open_page, searched)
+    assert "htmldate" in [c.source for c in meta.date_candidates]
+    assert meta.date and meta.date.startswith("2024-05-03")
+
+
+def test_a_headline_field_loses_its_markdown_marks_and_wrapping_quotes() -> None:
+    """Real WCXB dev pages: a JSON-LD headline in straight quotes, an og:title that kept the
+    markdown '## ' of the post's source; the inner quotes of a quoted phrase stay."""
+    quoted = page(ld({"@type": "BlogPosting",
+                      "headline": '"What is Git and How Does Version Control Work?"'}),
+                  f"<article><p>{BODY}</p></article>")
+    assert meta_of(quoted).title == "What is Git and How Does Version Control Work?"
+    marked = page('<meta property="og:title" content="## Hyper-Local Regolith Binding Agent '
+                  'Optimization via Multi-Modal Data Fusion">', f"<article><p>{BODY}</p></article>")
+    assert meta_of(marked).title.startswith("Hyper-Local Regolith Binding Agent")
+    phrase = page(ld({"@type": "NewsArticle", "headline": '"Not guilty," the jury said'}),
+                  f"<article><p>{BODY}</p></article>")
+    assert meta_of(phrase).title == '"Not guilty," the jury said'
+
+
+def test_the_standard_published_field_speaks_before_a_sites_own_meta_name() -> None:
+    """fundus' Telegraph page: an analytics tag names the 2019 first version, schema.org
+    microdata the 2023 article the reader sees (and the gold): the standard field wins."""
+    html = page('<meta name="DCSext.articleFirstPublished" content="2019-02-05T16:07:00">',
+                '<article><h1>The best heated clothes airers</h1><meta itemprop="name" '
+                'content="x"><span itemprop="datePublished" content="2023-08-30T16:45:00+01:00">'
+                f"</span><p>{BODY}</p></article>")
+    choice = meta_of(html, NO_SEARCH).choices["date"]
+    assert choice.value.startswith("2023-08-30")
+    assert choice.winner.source == "itemprop:datePublished"
+    assert ["meta:dcsext.articlefirstpublished"] == [c.source for c in choice.lost]

@@ -8,7 +8,7 @@ from collections import Counter
 import statistics
 
 from cleaners.corpus.completeness import completeness, facts, key_facts
-from cleaners.corpus.originality import first_holder, originality, shingles
+from cleaners.corpus.originality import originality, shingles
 from cleaners.record import Article
 
 from tests.conftest import SEEDS, run_records
@@ -22,7 +22,9 @@ def seeds(tmp_path_factory) -> dict[str, Article]:
 
 
 def earlier(*arts: Article):
-    return first_holder([(a.id, shingles(a.body).all()) for a in arts])
+    """The source lookup of originality over ``arts`` as the earlier reports, earliest first."""
+    held = [(a.id, shingles(a.body).all()) for a in arts]
+    return lambda gram: next((art_id for art_id, grams in held if gram in grams), None)
 
 
 def test_a_first_report_is_original_and_a_copy_is_not(seeds) -> None:

@@ -1,5 +1,6 @@
-"""The store: a run split over two invocations sharing one index gives the records one run
-over everything gives, and a store refuses settings it was not built with."""
+"""The store, on each backend (SQLite, PostgreSQL: the ``store_path`` fixture): a run split over
+two invocations sharing one index gives the records one run over everything gives, and a
+store refuses settings it was not built with."""
 from __future__ import annotations
 
 import json
@@ -60,15 +61,21 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def halves(tmp_path_factory) -> tuple[Path, Path, int]:
+def halves_of() -> tuple[list[dict], list[dict]]:
     """Two halves of one corpus: the first seeds and real articles, then the other seeds,
     more articles, and copies of first-half articles."""
-    tmp = tmp_path_factory.mktemp("halves")
     seeds, fundus = seed_records(), fundus_records(18)
     first = seeds[:3] + fundus[:12]
     second = seeds[3:] + fundus[12:] + variants(fundus[:6] + seeds[:1])
     assert len(first) == len(second)
+    return first, second
+
+
+@pytest.fixture(scope="module")
+def halves(tmp_path_factory) -> tuple[Path, Path, int]:
+    """:func:`halves_of` as two JSONL files, and the size of each."""
+    tmp = tmp_path_factory.mktemp("halves")
+    first, second = halves_of()
     return write_jsonl(tmp / "a.jsonl", first), write_jsonl(tmp / "b.jsonl", second), len(first)
 
 
@@ -86,11 +93,12 @@ def corrected(records: list[dict], out: Path) -> list[dict]:
     return records
 
 
-def test_two_runs_on_one_store_match_one_run(halves, tmp_path: Path, validator) -> None:
+def test_two_runs_on_one_store_match_one_run(halves, tmp_path: Path, validator,
+                                             store_path: str) -> None:
     a, b, size = halves
     config = Config().with_overrides({"run": {"batch_size": size}})
     whole = run_records([a, b], tmp_path / "whole", config)
-    shared = config.with_overrides({"store": {"path": str(tmp_path / "index.sqlite")}})
+    shared = config.with_overrides({"store": {"path": store_path}})
     one = run_records([a], tmp_path / "one", shared)
     two = run_records([b], tmp_path / "two", shared)
     split = corrected(one, tmp_path / "two") + two
@@ -107,13 +115,13 @@ def test_two_runs_on_one_store_match_one_run(halves, tmp_path: Path, validator) 
     assert later["copy-000"]["scores"]["originality"] < 0.1
 
 
-def test_default_batches_agree_on_duplicates(halves, tmp_path: Path) -> None:
+def test_default_batches_agree_on_duplicates(halves, tmp_path: Path, store_path: str) -> None:
     """With the default batch size (the whole run in one batch) duplicates still agree, and
     so do the second run's scores. Story refinement within a batch, and the scores of a
     record written before an earlier-dated report arrived, depend on the batching."""
     a, b, _ = halves
     whole = {r["id"]: r for r in run_records([a, b], tmp_path / "whole")}
-    shared = Config().with_overrides({"store": {"path": str(tmp_path / "index.sqlite")}})
+    shared = Config().with_overrides({"store": {"path": store_path}})
     one = run_records([a], tmp_path / "one", shared)
     two = run_records([b], tmp_path / "two", shared)
     for record in corrected(one, tmp_path / "two") + two:
@@ -122,14 +130,16 @@ def test_default_batches_agree_on_duplicates(halves, tmp_path: Path) -> None:
         assert record["scores"] == whole[record["id"]]["scores"], record["id"]
 
 
-def test_store_is_consistent_and_keeps_settings(halves, tmp_path: Path) -> None:
+def test_store_is_consistent_and_keeps_settings(halves, tmp_path: Path,
+                                                store_path: str) -> None:
     a, _, _ = halves
-    path = tmp_path / "index.sqlite"
-    config = Config().with_overrides({"store": {"path": str(path)}})
+    path = store_path
+    config = Config().with_overrides({"store": {"path": path}})
     run_records([a], tmp_path / "out", config)
     with Store(path) as store:
         assert store.integrity() == "ok"
-        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        if not path.startswith("postgresql:"):
+            assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         counts = {t: store.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
                   for t in ("records", "bands", "exact", "stories", "members", "grams")}
     assert counts["records"] == 15 and all(counts.values()), counts
@@ -137,9 +147,10 @@ def test_store_is_consistent_and_keeps_settings(halves, tmp_path: Path) -> None:
         CorpusStage(Config().with_overrides({"dedupe": {"num_perm": 128, "bands": 64}}), store)
 
 
-def test_a_repeated_id_gets_a_suffix_not_a_clash(halves, tmp_path: Path) -> None:
+def test_a_repeated_id_gets_a_suffix_not_a_clash(halves, tmp_path: Path,
+                                                 store_path: str) -> None:
     a, _, _ = halves
-    config = Config().with_overrides({"store": {"path": str(tmp_path / "index.sqlite")}})
+    config = Config().with_overrides({"store": {"path": store_path}})
     first = run_records([a], tmp_path / "one", config)
     again = run_records([a], tmp_path / "two", config)
     assert [r["id"] for r in again] == [r["id"] + "~2" for r in first]
@@ -155,21 +166,19 @@ def test_default_store_is_fresh_per_run(tmp_path: Path) -> None:
     assert db.execute("SELECT COUNT(*) FROM records").fetchone()[0] == 5
 
 
-def test_compacted_document_frequencies_change_nothing(halves, tmp_path: Path,
-                                                       monkeypatch) -> None:
+def test_compacted_document_frequencies_change_nothing(halves, tmp_path: Path, monkeypatch,
+                                                       store_path: str) -> None:
     """Document frequencies are saved as one delta per batch and compacted into one when
     they pile up: stories and scores are the same either way, and across two runs."""
-    import sqlite3
-
     from cleaners.store import indexes
     a, b, size = halves
     assert size % 3 == 0  # the runs on the halves cut the same batches as the whole run
     config = Config().with_overrides({"run": {"batch_size": size // 3}})
     plain = run_records([a, b], tmp_path / "plain", config)
     monkeypatch.setattr(indexes, "DF_RUNS", 2)
-    shared = config.with_overrides({"store": {"path": str(tmp_path / "index.sqlite")}})
+    shared = config.with_overrides({"store": {"path": store_path}})
     one = run_records([a], tmp_path / "one", shared)
     two = run_records([b], tmp_path / "two", shared)
     assert by_id(corrected(one, tmp_path / "two") + two) == by_id(plain)
-    with sqlite3.connect(tmp_path / "index.sqlite") as db:
-        assert db.execute("SELECT count(*) FROM df_runs").fetchone()[0] <= 2
+    with Store(store_path) as store:
+        assert store.db.execute("SELECT count(*) FROM df_runs").fetchone()[0] <= 2

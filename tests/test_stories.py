@@ -108,14 +108,17 @@ def test_same_people_months_later_is_new_story_even_without_window(
 
 
 def test_incremental_batches_and_earlier_first_report(seeds: list[Article]) -> None:
-    """Added over two runs, the later batch's earlier report takes first_report; the id of
-    the demoted record from the first batch is returned."""
+    """Added over two runs sharing a store, the later batch's earlier report takes
+    first_report; the id of the demoted record from the first batch is returned."""
     arts = fresh(seeds)
-    index = StoryIndex(StoriesConfig())
+    store = Store()
+    tables = StoryTables(store, StoriesConfig())
     later = [a for a in arts if a.id != "001"]
-    assert index.add_batch(later) == []
+    assert tables.index.add_batch(later) == []
     assert [a.id for a in later if a.first_report] == ["000"]
-    restored = StoryIndex.from_dict(json.loads(json.dumps(index.to_dict())))
+    tables.save()
+    restored = StoryTables(store, StoriesConfig()).index
+    assert set(restored.stories) == set(tables.index.stories)
     earliest = [a for a in arts if a.id == "001"]
     assert restored.add_batch(earliest) == ["000"]
     assert earliest[0].first_report is True
@@ -160,7 +163,7 @@ def test_stories_started_in_one_batch_merge_when_their_centroids_agree(seeds: li
 def test_postings_hold_what_a_dict_of_sets_would(ops):
     """Postings switch between a str, a tuple and a set per term; what they hold is the same
     as a plain dict of sets after any sequence of adds and removes."""
-    from cleaners.corpus.postings import Postings
+    from cleaners.corpus.stories.postings import Postings
     postings, model = Postings(), {}
     for add, term, sid in ops:
         if add:
@@ -191,3 +194,59 @@ def test_a_late_report_recalls_its_retired_story_and_no_other() -> None:
     index.add_batch([late])
     assert late.story == lavrov.story
     assert cricket.story not in index.stories
+
+
+def test_the_window_slides_with_the_newest_report(seeds: list[Article]) -> None:
+    """A follow-up 18 days after the seed story opens joins it; one 18 days after that
+    follow-up joins too (the window runs from the newest report), while the same report
+    with no follow-up in between is past the window and starts a new story."""
+    def follow_up(art_id: str, date: str) -> Article:
+        text = fresh(seeds)[1]
+        return replace(text, id=art_id, date=date,
+                       body=text.body.replace("on Wednesday", "earlier this month"))
+    newest = max(a.date for a in seeds if a.date)
+    first, second = "2024-01-15", "2024-02-02"
+    assert newest < first  # the seeds end before the follow-ups
+    config = StoriesConfig()
+    assert 14 < 18 < config.window_days
+    arts = fresh(seeds)
+    index = StoryIndex(config)
+    index.add_batch(arts)
+    one, two = follow_up("f1", first), follow_up("f2", second)
+    index.add_batch([one])
+    index.add_batch([two])
+    assert one.story == two.story == arts[0].story
+    alone = fresh(seeds)
+    index = StoryIndex(config)
+    index.add_batch(alone)
+    late = follow_up("f2", second)
+    index.add_batch([late])
+    assert late.story != alone[0].story
+
+
+def test_signals_say_what_was_compared(seeds: list[Article]) -> None:
+    """Two bodies meet the full-text threshold; a headline meets the headline one."""
+    arts = fresh(seeds)
+    headline = Article(id="headline", source="test", format="txt", date=arts[1].date,
+                       title="Putin invites Modi to Russia as Jaishankar meets him in Moscow",
+                       body="Putin invites Modi to Russia as Jaishankar meets him in Moscow")
+    index = StoryIndex(StoriesConfig())
+    index.add_batch(arts)
+    index.add_batch([headline])
+    config = StoriesConfig()
+    joined = [a.signals["story"] for a in arts if a.signals["story"]["matched"]]
+    assert all(s["compared"] == "body-body" and s["threshold"] == config.threshold
+               for s in joined)
+    assert headline.story == arts[0].story
+    assert headline.signals["story"]["compared"] == "headline-body"
+    assert headline.signals["story"]["threshold"] == config.short_threshold
+
+
+def test_terms_use_the_language_stop_list() -> None:
+    from cleaners.corpus.stories.terms import term_counts
+    text = ("Die Bundesregierung und der Kanzler haben am Montag in Berlin über die neue "
+            "Strategie beraten, die das Kabinett noch in dieser Woche beschließen will.")
+    german = term_counts(None, text, 300, "de")
+    assert "bundesregierung" in german and "kabinett" in german
+    assert not {"und", "der", "haben", "noch", "dieser"} & set(german)
+    assert {"und", "der"} <= set(term_counts(None, text, 300, "en"))

@@ -23,13 +23,15 @@ written already); ``DedupeIndex.repointed`` maps each superseded canonical id to
 canonical so a store can rewrite ``duplicate_of`` of those records (the old canonical
 itself and every record whose ``duplicate_of`` is the old id).
 
-All state is plain data in ``DedupeIndex`` (lists, dicts of ints, numpy arrays), so it can
-be stored (e.g. in SQLite) and restored between scheduled runs.
+All state is plain data in ``DedupeIndex`` (lists, dicts of ints, numpy arrays). With an
+:class:`Archive` (a store) given to its constructor it reads the saved records from it, looks
+up only the exact keys and LSH buckets each batch needs, and hands what changed to
+:meth:`DedupeIndex.pending` for the archive to save.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from cleaners.config import DedupeConfig
@@ -62,6 +64,32 @@ def sign_batch(arts: list[Article], config: DedupeConfig, signer: Signer | None 
     return Signed(rows, [exact_key(t) for t in toks], sigs, bands, [len(s) for s in shingles])
 
 
+Record = tuple[str, str, int, int, np.ndarray]  # id, date, parent, size, signature
+
+
+class Archive(Protocol):
+    def records(self) -> list[Record]:
+        """The saved records in the order seen."""
+
+    def superseded(self) -> dict[int, int]:
+        """Saved canonicals an earlier-dated copy replaced -> the replacement."""
+
+    def lookup(self, keys: list[int], bands: list[int]) -> tuple[dict[int, int],
+                                                                dict[int, int | list[int]]]:
+        """The saved exact keys and LSH buckets among ``keys`` and ``bands``."""
+
+
+@dataclass
+class Changes:
+    """What an index changed since it was last saved."""
+
+    records: list[tuple[int, str, str, int, int, bytes]]  # new: idx, id, date, parent, size, sig
+    moved: list[tuple[int, int]]  # (new parent, idx) of earlier records
+    exact: list[tuple[int, int]]  # (key, idx)
+    buckets: list[tuple[int, list[int]]]  # (band key, records)
+    superseded: list[tuple[int, int]]
+
+
 @dataclass
 class Match:
     kind: str  # "exact" | "near"
@@ -73,7 +101,7 @@ class Match:
 class DedupeIndex:
     """Every record seen so far, as plain data (see the module docstring)."""
 
-    def __init__(self, config: DedupeConfig | None = None) -> None:
+    def __init__(self, config: DedupeConfig | None = None, archive: Archive | None = None) -> None:
         self.config = config or DedupeConfig()
         if self.config.bands * self.config.rows > self.config.num_perm:
             raise ValueError("bands * rows must not exceed num_perm")
@@ -87,7 +115,37 @@ class DedupeIndex:
         self.sizes = np.zeros(0, dtype=np.int32)  # distinct shingles per record
         self.superseded: dict[int, int] = {}  # canonical of an earlier batch -> replacement
         self._batch: dict[int, Article] = {}  # this batch's records, while it is added
-        self.dirty: set[int] = set()  # exact and band keys changed since a store last saved
+        self.dirty: set[int] = set()  # exact and band keys changed since last saved
+        self.archive = archive
+        if archive is not None:
+            self._restore(archive.records())
+            self.superseded = archive.superseded()
+        self._saved = (len(self.ids), np.asarray(self.parent, dtype=np.int64), len(self.superseded))
+
+    def _restore(self, records: list[Record]) -> None:
+        self._grow(len(records))
+        for i, (art_id, date, parent, size, sig) in enumerate(records):
+            self.ids.append(art_id)
+            self.dates.append(date)
+            self.parent.append(parent)
+            self.sizes[i], self.sigs[i] = size, sig
+
+    def pending(self) -> Changes:
+        """What changed since the last call, for an archive to save."""
+        saved, saved_parent, saved_superseded = self._saved
+        parent = np.asarray(self.parent, dtype=np.int64)
+        moved = np.flatnonzero(parent[:saved] != saved_parent[:saved])
+        buckets = [(k, held if isinstance(held, list) else [held]) for k in sorted(self.dirty)
+                   if (held := self.buckets.get(k)) is not None]
+        changes = Changes(
+            [(i, self.ids[i], self.dates[i], self.parent[i], int(self.sizes[i]),
+              self.sigs[i].tobytes()) for i in range(saved, len(self))],
+            [(int(parent[i]), int(i)) for i in moved],
+            [(k, self.exact[k]) for k in sorted(self.dirty) if k in self.exact], buckets,
+            list(self.superseded.items())[saved_superseded:])
+        self._saved = (len(self), parent, len(self.superseded))
+        self.dirty.clear()
+        return changes
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -100,6 +158,9 @@ class DedupeIndex:
         """
         if signed is None:
             signed = sign_batch(arts, self.config, self.signer)
+        if self.archive is not None:  # only the keys and buckets this batch looks up
+            self.exact, self.buckets = self.archive.lookup(
+                sorted(set(signed.keys)), sorted({k for row in signed.bands for k in row}))
         live = [arts[i] for i in signed.rows]
         first = len(self.ids)
         self._grow(len(live))

@@ -1,7 +1,8 @@
 """Originality: the share of an article's own text that no earlier report already had.
 
 Asymmetric containment of word n-grams (shared n-grams / the article's n-grams) against the
-earlier members of its story and duplicate cluster, not Jaccard: a Jaccard threshold misses
+earlier articles that had them (its story's earlier members, its canonical copy, and the
+earlier articles of any story the reuse index (:mod:`.reuse`) names), not Jaccard: a Jaccard threshold misses
 partial reuse when the derived text is much shorter than its source.
 
 Quoted speech is common source material: when all outlets quote the same minister, the
@@ -11,7 +12,7 @@ quotation marks are left out of both counts; an article made only of quotes scor
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,13 +54,6 @@ def shingles(text: str, n: int = 5) -> Shingles:
 
 
 Source = Callable[[int], "str | None"]
-
-
-def first_holder(earlier: Sequence[tuple[str, set[int]]]) -> Source:
-    """A source lookup over (id, n-gram set) pairs given earliest first."""
-    def source(gram: int) -> str | None:
-        return next((art_id for art_id, grams in earlier if gram in grams), None)
-    return source
 
 
 def originality(text: str, mine: Shingles, source: Source,

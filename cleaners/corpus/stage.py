@@ -3,7 +3,8 @@
 Per-article steps run anywhere (worker processes); this step sees every batch in input
 order. What later batches (and later runs) need lives in a :class:`~cleaners.store.Store`:
 the dedupe and story indexes, per story the earliest holder of each n-gram with its facts
-and lengths, and the n-gram sets of canonical copies. Each batch is one store transaction.
+and lengths, the n-gram sets of every article and the reuse index that finds the earlier
+articles of any story sharing text with a new one. Each batch is one store transaction.
 """
 from __future__ import annotations
 
@@ -11,11 +12,15 @@ from cleaners.config import Config
 from cleaners.corpus.completeness import completeness
 from cleaners.corpus.features import Features, batch_features, live_of
 from cleaners.corpus.originality import Shingles, originality
-from cleaners.corpus.storytext import Rank, StoryText
+from cleaners.corpus.reuse import Doc
+from cleaners.corpus.stories import timestamp
+from cleaners.corpus.storytext import Rank, StoryText, holders
 from cleaners.record import Article
 from cleaners.store import Store
 from cleaners.store.indexes import DedupeTables, StoryTables
-from cleaners.store.texts import TextTables
+from cleaners.store.texts import ReuseTables, TextTables
+
+Earlier = dict[int, tuple[Rank, str]]  # n-gram -> the earliest earlier article that had it
 
 
 class CorpusStage:
@@ -25,6 +30,7 @@ class CorpusStage:
         self._dedupe = DedupeTables(self.store, self.config.dedupe)
         self._stories = StoryTables(self.store, self.config.stories)
         self._texts = TextTables(self.store)
+        self._reuse = ReuseTables(self.store, self.config.stories)
         self.dedupe, self.stories = self._dedupe.index, self._stories.index
         self.seen = int(self.store.get_meta("stage.seen") or 0)
         self.known_ids = set(self.dedupe.ids)
@@ -42,16 +48,17 @@ class CorpusStage:
         if features is None:
             features = batch_features(arts, self.config)
         self._unique_ids(live)
-        self._dedupe.prepare(features.signed)
         self.dedupe.add_batch(live, features.signed)
         self.demoted.update(self.stories.add_batch(live, features.terms))
         batch = list(zip(live, features.grams))
         self._texts_now = self._texts.load(self._wanted(batch))
         self._grams_now = {a.id: g.all() for a, g in batch}
         ranks = [self._remember(art, self._texts_now, fx) for art, fx in zip(live, features.facts)]
+        earlier = self._earlier(batch, ranks)
         canon = self._canonical_grams(batch)
-        for (art, grams), fx, rank in zip(batch, features.facts, ranks):
-            self._score(art, grams, fx, rank, self._texts_now[self._story_key(art)], canon)
+        for (art, grams), fx, rank, others in zip(batch, features.facts, ranks, earlier):
+            self._score(art, grams, fx, rank, self._texts_now[self._story_key(art)], canon,
+                        others)
 
     def commit(self, run: str | None = None, n: int = 0, records: int = 0) -> None:
         """Save the last batch's index changes in one transaction, marking batch ``n`` of
@@ -60,6 +67,7 @@ class CorpusStage:
             self._dedupe.save()
             self._stories.save()
             self._texts.save(self._texts_now, self._grams_now)
+            self._reuse.save()
             self.store.set_meta("stage.seen", str(self.seen))
             if run is not None:
                 self.store.finish_batch(run, n, records)
@@ -141,6 +149,19 @@ class CorpusStage:
         self._texts.remember(self._story_key(art), rank, art.id)
         return rank
 
+    def _earlier(self, batch: list[tuple[Article, Shingles]], ranks: list[Rank]) -> list[Earlier]:
+        """Per article, which of its n-grams the earlier articles of any story that the
+        reuse index names (quoted or not: its own text may be another's quote) had first."""
+        index = self._reuse.index
+        found = index.add_batch([(Doc(art.id, rank, timestamp(art.date)),
+                                  index.anchors(grams.hashes))
+                                 for (art, grams), rank in zip(batch, ranks)])
+        ids = {d.id for docs in found for d in docs}
+        held = {a.id: g.hashes for a, g in batch if a.id in ids}
+        held.update(self._texts.grams(ids - set(held)))
+        return [holders(sorted((d.rank, d.id) for d in docs), held, grams.hashes)
+                for (_, grams), docs in zip(batch, found)]
+
     def _canonical_grams(self, batch: list[tuple[Article, Shingles]]) -> dict[str, set[int]]:
         """N-gram sets of the canonical copies the batch's duplicates point at."""
         mine = {a.id: self._grams_now[a.id] for a, _ in batch if a.duplicate_of is None}
@@ -149,9 +170,9 @@ class CorpusStage:
         return mine
 
     def _score(self, art: Article, grams: Shingles, text_facts: set[str], rank: Rank,
-               story: StoryText, canon: dict[str, set[int]]) -> None:
+               story: StoryText, canon: dict[str, set[int]], others: Earlier) -> None:
         canonical = art.duplicate_of
-        source = story.source(rank, canonical, canon.get(canonical or "", set()))
+        source = story.source(rank, canonical, canon.get(canonical or "", set()), others)
         score, reused = originality(art.body or "", grams, source)
         complete, parts = completeness(art, story.median_words(), story.key_facts(),
                                        mine=text_facts)

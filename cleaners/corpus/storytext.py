@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from cleaners.corpus.completeness import facts, key_facts
 
 Rank = tuple[str, int]  # (date, or a sentinel after every date; order seen): earlier sorts first
@@ -42,12 +44,38 @@ class StoryText:
             self.key = key_facts(self.fact_counts, len(self.lengths))
         return self.key
 
-    def source(self, rank: Rank, canonical: str | None,
-               canonical_grams: set[int]) -> Callable[[int], str | None]:
-        """Who had an n-gram before a member of this rank (its canonical copy counts too)."""
+    def source(self, rank: Rank, canonical: str | None, canonical_grams: set[int],
+               others: dict[int, tuple[Rank, str]] | None = None) -> Callable[[int], str | None]:
+        """Who had an n-gram first before a member of this rank: an earlier member, or the
+        earliest of ``others`` (n-gram -> earlier article of any story); else its canonical
+        copy."""
+        others = others or {}
+
         def find(gram: int) -> str | None:
-            held = self.holders.get(gram)
-            if held is not None and held[0] < rank:
+            held, other = self.holders.get(gram), others.get(gram)
+            if held is not None and held[0] >= rank:
+                held = None
+            if held is None or (other is not None and other[0] < held[0]):
+                held = other
+            if held is not None:
                 return held[1]
             return canonical if gram in canonical_grams else None
         return find
+
+
+def holders(members: list[tuple[Rank, str]], grams: dict[str, np.ndarray],
+            wanted: np.ndarray) -> dict[int, tuple[Rank, str]]:
+    """For each wanted n-gram that a member has, the earliest such member (``members``
+    sorted by rank, ``grams`` their n-gram arrays)."""
+    arrays = [grams.get(art_id, np.zeros(0, np.uint64)) for _, art_id in members]
+    if not len(wanted) or not sum(len(a) for a in arrays):
+        return {}
+    allg = np.concatenate(arrays)
+    owner = np.repeat(np.arange(len(arrays)), [len(a) for a in arrays])
+    order = np.lexsort((owner, allg))  # by n-gram, then the earliest member
+    allg, owner = allg[order], owner[order]
+    first = np.r_[True, allg[1:] != allg[:-1]]
+    uniq, holder = allg[first], owner[first]
+    pos = np.minimum(np.searchsorted(uniq, wanted), len(uniq) - 1)
+    hit = uniq[pos] == wanted
+    return {int(g): members[int(h)] for g, h in zip(wanted[hit], holder[pos[hit]])}

@@ -18,7 +18,7 @@ from typing import Any
 from cleaners.config import MetadataConfig
 from cleaners.metadata.authors import author_candidates, choose_authors, is_organisation
 from cleaners.metadata.choice import Candidate, Choice
-from cleaners.metadata.dates import choose_date, date_candidates, searched_date
+from cleaners.metadata.dates import choose_date, date_candidates, decided, searched_date
 from cleaners.metadata.sources import PageSources, gather
 from cleaners.metadata.text import key, tidy
 from cleaners.metadata.title import choose_title, site_keys, title_candidates
@@ -55,10 +55,12 @@ def page_metadata(tree: Any, url: str | None, config: MetadataConfig | None = No
     meta.title = meta.choices["title"].value
     is_org = partial(is_organisation, sites=sites, agencies=set(agencies()))
     set_authors(meta, choose_authors(author_candidates(src), is_org), is_org, config)
+    crawled = crawled or date.today()
     meta.date_candidates = date_candidates(src, [url, src.url])
-    if config.date_search and tree is not None:
+    if config.date_search and tree is not None and \
+            not decided(meta.date_candidates, config, crawled):
         meta.date_candidates += searched_date(tree, config.date_extensive_search)
-    set_date(meta, config, crawled or date.today())
+    set_date(meta, config, crawled)
     return meta
 
 

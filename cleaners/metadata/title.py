@@ -22,6 +22,10 @@ SHOWN = "shown"  # in a title order: the <h1>, when a declared title contains it
 MIN_SHOWN_SHARE = 0.4  # of the confirming title: a blog's name before the headline is not it
 DECLARED = ("ld", "og", "twitter")  # the <title> tag counts only when it starts with the <h1>
 MAX_LABEL_WORDS = 3  # a section or site label after the headline: "Sport", "Börsen-Zeitung"
+# markup a headline field should not carry: markdown heading marks, one pair of straight
+# quotes around the whole headline (a CMS quoting its own field: "What is Git?")
+HEADING_MARKS = re.compile(r"^#{1,6}\s+")
+WRAPPING_QUOTES = re.compile(r'^"([^"]+)"$')
 SITE_META = ("og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site",
              "publisher", "article:publisher", "copyright")
 
@@ -100,7 +104,11 @@ def title_candidates(src: PageSources, url: str | None = None) -> dict[str, str]
            "title": tidy(src.title_tag)}
     sites = site_keys(src, url)
     sites |= shared_tail([raw["og"], raw["title"], raw["twitter"]], ld or h1)
-    return {name: strip_site(text, sites) for name, text in raw.items() if text}
+    return {name: strip_site(_unwrapped(text), sites) for name, text in raw.items() if text}
+
+
+def _unwrapped(title: str) -> str:
+    return WRAPPING_QUOTES.sub(r"\1", HEADING_MARKS.sub("", title)).strip()
 
 
 def _first(values: list[str] | None) -> str | None:

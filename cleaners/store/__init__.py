@@ -1,55 +1,50 @@
-"""The embedded SQLite store: what later runs need of everything indexed before.
+"""The store: what later runs need of everything indexed before.
 
-One file (WAL journal, one transaction per batch) holds the dedupe index (exact hashes, LSH
-bands, signatures), the story index (centroids, document frequencies), per story its
-members with their facts and lengths (for completeness), per article its word n-gram set
-(for originality), the keys of inputs already ingested, and the batches each run finished. A scheduled run opens it, adds its batches and never
-reprocesses old articles.
+One database, an SQLite file (WAL journal) or a PostgreSQL database (chosen by the path:
+:mod:`cleaners.store.backend`), one transaction per batch, holds the dedupe index (exact
+hashes, LSH bands, signatures), the story index (centroids, document frequencies), per story
+its members with their facts and lengths (for completeness), per article its word n-gram set
+and per winnowed 5-gram the first articles that have it (for originality), the keys of
+inputs already ingested, and the batches each run finished. A scheduled run opens it, adds
+its batches and never reprocesses old articles.
 
-SQL stays in this package; the indexes themselves are plain data (:mod:`cleaners.corpus`).
-Moving to a server database means another ``Connection`` behind the same ``Store`` methods.
+SQL stays in this package, in SQLite's dialect (the PostgreSQL backend translates it); the
+indexes themselves are plain data (:mod:`cleaners.corpus`) that read the store through
+archive objects given to their constructors.
 """
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from cleaners.store.backend import StoreError, open_backend
 from cleaners.store.tables import SCHEMA
 
-VERSION = "5"
-
-
-class StoreError(Exception):
-    """The store cannot be used: unreadable, another version, or built with other settings."""
+VERSION = "6"
 
 
 class Store:
-    """An open store. ``Store(":memory:")`` keeps everything in RAM (tests, benchmarks)."""
+    """An open store: an SQLite file, ``Store(":memory:")`` in RAM (tests, benchmarks), or a
+    PostgreSQL database, ``Store("postgresql://...")`` (:mod:`cleaners.store.backend`). One
+    writer at a time: a second opener gets a :class:`StoreError`."""
 
     def __init__(self, path: str | Path = ":memory:") -> None:
-        self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(SCHEMA)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open the index {self.path}: {exc}") from None
+        self.backend = open_backend(str(path))
+        self.path, self.db = self.backend.shown, self.backend.db
+        self.backend.create(SCHEMA)
         found = self.get_meta("version")
         if found is None:
             self.set_meta("version", VERSION)
         elif found != VERSION:
+            self.close()
             raise StoreError(f"{self.path} is a version {found} index; this is version {VERSION}")
         self.seen = SeenKeys(self)
 
     def close(self) -> None:
-        self.db.close()
+        self.backend.close()
 
     def __enter__(self) -> Store:
         return self
@@ -58,18 +53,10 @@ class Store:
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[Any]:
         """One atomic write: everything a batch changed, or nothing."""
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.db
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-            self.db.execute("COMMIT")
-        except sqlite3.OperationalError as exc:  # disk full, read-only, locked
-            raise StoreError(f"cannot write the index {self.path}: {exc}") from None
+        with self.backend.transaction():
+            yield self.db
 
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -89,7 +76,7 @@ class Store:
             raise StoreError(f"{self.path} was built with other {name} settings: {found}")
 
     def integrity(self) -> str:
-        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+        return self.backend.integrity()
 
     # -- batches finished by a run (resume) ---------------------------------------------------
     def finished_batches(self, run: str) -> dict[int, int]:

@@ -1,18 +1,18 @@
-"""The dedupe and story indexes in the store: loaded whole when a run starts, and after each
-batch only what the batch changed is written (new records, touched LSH buckets, changed
-union-find parents, touched stories and document frequencies)."""
+"""The dedupe and story indexes in the store. Each index gets its tables as an archive
+through its constructor and reads its saved state through it (records, the buckets a batch
+looks up, stories, document frequencies); after each batch the tables write what the
+index's ``pending()`` reports changed (new records, touched LSH buckets, changed union-find
+parents, touched stories, a document-frequency delta). The store never sets index fields."""
 from __future__ import annotations
 
 import json
-from collections import Counter
-
 
 import numpy as np
 
 from cleaners.config import DedupeConfig, StoriesConfig
-from cleaners.corpus.dedupe import DedupeIndex, Signed
-from cleaners.corpus.docfreq import KEY, Delta, DocFreq, term_keys
+from cleaners.corpus.dedupe import DedupeIndex, Record
 from cleaners.corpus.stories import DAY, StoryIndex
+from cleaners.corpus.stories.docfreq import KEY, Delta, term_keys
 from cleaners.store import Store
 from cleaners.store.tables import chunks, unsigned
 from cleaners.store.tables import signed as signed_key
@@ -21,74 +21,48 @@ DEDUPE_KEYS = ("num_perm", "seed", "bands", "rows", "shingle_words")
 
 
 class DedupeTables:
-    """Loads a :class:`DedupeIndex` from the store and saves what each batch changed."""
+    """The saved records of a :class:`DedupeIndex`, which reads them as its archive; the
+    buckets of a large index would otherwise hold ~3 KB of Python objects per article."""
 
     def __init__(self, store: Store, config: DedupeConfig) -> None:
         self.store = store
         store.check_settings("dedupe", {k: getattr(config, k) for k in DEDUPE_KEYS})
-        self.index = DedupeIndex(config)
-        self._load()
-        self.saved = len(self.index)
-        self.saved_parent = np.asarray(self.index.parent, dtype=np.int64)
-        self.saved_superseded = len(self.index.superseded)
+        self.index = DedupeIndex(config, self)
 
-    def _load(self) -> None:
-        index, db = self.index, self.store.db
-        rows = db.execute("SELECT id, date, parent, size, sig FROM records ORDER BY idx").fetchall()
-        index._grow(len(rows))
-        for i, (art_id, date, parent, size, sig) in enumerate(rows):
-            index.ids.append(art_id)
-            index.dates.append(date)
-            index.parent.append(parent)
-            index.sizes[i] = size
-            index.sigs[i] = np.frombuffer(sig, dtype=np.uint32)
-        index.superseded = dict(db.execute("SELECT old, new FROM superseded ORDER BY rowid"))
-        index.dirty.clear()
+    def records(self) -> list[Record]:
+        rows = self.store.db.execute("SELECT id, date, parent, size, sig FROM records ORDER BY idx")
+        return [(art_id, date, parent, size, np.frombuffer(sig, dtype=np.uint32))
+                for art_id, date, parent, size, sig in rows]
 
-    def prepare(self, signed: Signed) -> None:
-        """Load the exact keys and LSH buckets a batch looks up (and no others): the
-        buckets of a large index would otherwise hold ~3 KB of Python objects per article."""
-        index, db = self.index, self.store.db
-        index.exact, index.buckets = {}, {}
-        keys = sorted({signed_key(k) for k in signed.keys})
-        bands = sorted({signed_key(k) for row in signed.bands for k in row})
-        for part in chunks(keys):
+    def superseded(self) -> dict[int, int]:
+        return dict(self.store.db.execute("SELECT old, new FROM superseded ORDER BY rowid"))
+
+    def lookup(self, keys: list[int], bands: list[int]) -> tuple[dict[int, int],
+                                                                dict[int, int | list[int]]]:
+        db, exact, buckets = self.store.db, {}, {}
+        for part in chunks([signed_key(k) for k in keys]):
             marks = ",".join("?" * len(part))
-            index.exact.update((unsigned(k), v) for k, v in db.execute(
+            exact.update((unsigned(k), v) for k, v in db.execute(
                 f"SELECT key, idx FROM exact WHERE key IN ({marks})", part))
-        for part in chunks(bands):
+        for part in chunks([signed_key(k) for k in bands]):
             marks = ",".join("?" * len(part))
             for key, idxs in db.execute(f"SELECT key, idxs FROM bands WHERE key IN ({marks})",
                                         part):
                 held = np.frombuffer(idxs, dtype=np.int32).tolist()
-                index.buckets[unsigned(key)] = held[0] if len(held) == 1 else held
+                buckets[unsigned(key)] = held[0] if len(held) == 1 else held
+        return exact, buckets
 
     def save(self) -> None:
         """Write the changes since the last save; call inside the batch's transaction."""
-        index, db = self.index, self.store.db
-        n = len(index)
-        db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", (
-            (i, index.ids[i], index.dates[i], index.parent[i], int(index.sizes[i]),
-             index.sigs[i].tobytes()) for i in range(self.saved, n)))
-        parent = np.asarray(index.parent, dtype=np.int64)
-        moved = np.flatnonzero(parent[:self.saved] != self.saved_parent[:self.saved])
-        db.executemany("UPDATE records SET parent = ? WHERE idx = ?",
-                       ((int(parent[i]), int(i)) for i in moved))
-        exact, rows = [], []
-        for key in index.dirty:
-            if key in index.exact:
-                exact.append((signed_key(key), index.exact[key]))
-            held = index.buckets.get(key)
-            if held is not None:
-                idxs = held if isinstance(held, list) else [held]
-                rows.append((signed_key(key), np.asarray(idxs, dtype=np.int32).tobytes()))
-        db.executemany("INSERT OR REPLACE INTO exact VALUES (?, ?)", exact)
-        db.executemany("INSERT OR REPLACE INTO bands VALUES (?, ?)", rows)
-        items = list(index.superseded.items())[self.saved_superseded:]
-        db.executemany("INSERT INTO superseded VALUES (?, ?)", items)
-        self.saved, self.saved_parent = n, parent
-        self.saved_superseded = len(index.superseded)
-        index.dirty.clear()
+        changes, db = self.index.pending(), self.store.db
+        db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", changes.records)
+        db.executemany("UPDATE records SET parent = ? WHERE idx = ?", changes.moved)
+        db.executemany("INSERT OR REPLACE INTO exact VALUES (?, ?)",
+                       ((signed_key(k), v) for k, v in changes.exact))
+        db.executemany("INSERT OR REPLACE INTO bands VALUES (?, ?)", (
+            (signed_key(k), np.asarray(idxs, dtype=np.int32).tobytes())
+            for k, idxs in changes.buckets))
+        db.executemany("INSERT INTO superseded VALUES (?, ?)", changes.superseded)
 
 
 STORY_KEYS = ("max_words",)
@@ -96,44 +70,40 @@ DF_RUNS = 32  # saved document-frequency deltas before they are compacted into o
 
 
 class StoryTables:
-    """Loads a :class:`StoryIndex` (centroids, document frequencies) and saves its changes."""
+    """The saved state of a :class:`StoryIndex` (centroids, document frequencies): the index
+    reads it as its :class:`~cleaners.corpus.stories.Archive`, and :meth:`save` writes what
+    it reports changed."""
 
     def __init__(self, store: Store, config: StoriesConfig) -> None:
         self.store = store
         store.check_settings("stories", {k: getattr(config, k) for k in STORY_KEYS})
-        db = store.db
-        docs = int(store.get_meta("stories.docs") or 0)
-        newest = store.get_meta("stories.newest")
-        newest = float(newest) if newest else None
-        horizon = newest - config.retire_days * DAY if newest is not None else None
-        rows = db.execute("SELECT data FROM stories WHERE last IS NULL OR last >= ? ORDER BY id",
-                          (horizon if horizon is not None else float("-inf"),))
-        stories = [json.loads(data) for (data,) in rows]
-        self.freq, self.runs = self._load_df()
-        terms = sorted({t for story in stories for t in story["centroid"]})
-        df = Counter(self.freq.get(terms))
-        self.index = StoryIndex.from_dict({"docs": docs, "df": df, "stories": stories}, config)
-        self.index.newest = newest
-        self.index.reload = self.open_on
-        self.index.load_df = self.freq.get
+        self.runs = store.db.execute("SELECT count(*) FROM df_runs").fetchone()[0]
+        self.index = StoryIndex(config, self)
 
-    def _load_df(self) -> tuple[DocFreq, int]:
-        """The document frequencies: the sum of the saved deltas, and how many there are."""
+    def state(self) -> tuple[int, float | None]:
+        newest = self.store.get_meta("stories.newest")
+        return int(self.store.get_meta("stories.docs") or 0), float(newest) if newest else None
+
+    def stories_since(self, horizon: float | None) -> list[dict]:
+        rows = self.store.db.execute(
+            "SELECT data FROM stories WHERE last IS NULL OR last >= ? ORDER BY id",
+            (horizon if horizon is not None else float("-inf"),))
+        return [json.loads(data) for (data,) in rows]
+
+    def doc_freq(self) -> Delta:
+        """The sum of the saved deltas."""
         rows = self.store.db.execute("SELECT keys, counts FROM df_runs ORDER BY n").fetchall()
         deltas = [Delta.from_bytes(keys, counts) for keys, counts in rows]
-        return DocFreq(Delta.summed([d.keys for d in deltas], [d.counts for d in deltas])), len(rows)
+        return Delta.summed([d.keys for d in deltas], [d.counts for d in deltas])
 
-    def _save_df(self) -> None:
+    def _save_df(self, delta: Delta) -> None:
         """Save the batch's delta; past ``DF_RUNS`` deltas, replace them all by their sum."""
-        index, db = self.index, self.store.db
-        delta = Delta.of(index.df_added)
-        self.freq.merge(delta)
+        db = self.store.db
         if self.runs >= DF_RUNS:
             db.execute("DELETE FROM df_runs")
-            delta, self.runs = self.freq.whole(), 0
+            delta, self.runs = self.index.freq.whole(), 0
         db.execute("INSERT INTO df_runs (keys, counts) VALUES (?, ?)", delta.to_bytes())
         self.runs += 1
-        index.df_added.clear()
 
     def open_on(self, days: list[int], window: float, skip: set[str],
                 terms: set[str]) -> list[dict]:
@@ -159,21 +129,17 @@ class StoryTables:
                 for i in sorted(hits, key=ids.__getitem__)]
 
     def save(self) -> None:
-        index, db = self.index, self.store.db
-        gone = [sid for sid in index.dirty if sid not in index.stories]
+        changes, db = self.index.pending(), self.store.db
         for table in ("stories", "story_terms"):
-            db.executemany(f"DELETE FROM {table} WHERE id = ?", ((sid,) for sid in gone))
-        kept = [(sid, story) for sid in sorted(index.dirty) if (story := index.stories.get(sid))]
+            db.executemany(f"DELETE FROM {table} WHERE id = ?", ((sid,) for sid in changes.gone))
         db.executemany("INSERT OR REPLACE INTO stories VALUES (?, ?, ?, ?)", (
-            (sid, story.start, story.last, json.dumps(vars(story))) for sid, story in kept))
+            (s.id, s.start, s.last, json.dumps(vars(s))) for s in changes.stories))
         db.executemany("INSERT OR REPLACE INTO story_terms VALUES (?, ?, ?, ?)", (
-            (sid, story.start, story.last, term_keys(story.centroid).tobytes())
-            for sid, story in kept))
-        self._save_df()
-        self.store.set_meta("stories.docs", str(index.docs))
-        if index.newest is not None:
-            self.store.set_meta("stories.newest", repr(index.newest))
-        index.dirty.clear()
+            (s.id, s.start, s.last, term_keys(s.centroid).tobytes()) for s in changes.stories))
+        self._save_df(changes.delta)
+        self.store.set_meta("stories.docs", str(changes.docs))
+        if changes.newest is not None:
+            self.store.set_meta("stories.newest", repr(changes.newest))
 
 
 def _spans(days: list[int], window: float) -> list[tuple[float, float]]:

@@ -34,6 +34,11 @@ CREATE TABLE IF NOT EXISTS story_text (key INTEGER PRIMARY KEY, facts TEXT NOT N
 CREATE TABLE IF NOT EXISTS members (key INTEGER NOT NULL, date TEXT NOT NULL,
     seen INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (key, seen)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS grams (id TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+-- reuse: every article by the order seen (its key), and per sampled 5-gram (signed) the keys
+-- of the first articles that have it (an int64 array)
+CREATE TABLE IF NOT EXISTS reuse_docs (key INTEGER PRIMARY KEY, id TEXT NOT NULL,
+    date TEXT NOT NULL, time REAL);
+CREATE TABLE IF NOT EXISTS reuse_grams (gram INTEGER PRIMARY KEY, keys BLOB NOT NULL);
 """
 
 _TOP = 1 << 63

@@ -10,12 +10,18 @@ from collections import Counter
 
 import numpy as np
 
-from cleaners.corpus.storytext import Rank, StoryText
+from cleaners.config import StoriesConfig
+from cleaners.corpus.reuse import Doc, ReuseIndex
+from cleaners.corpus.storytext import Rank, StoryText, holders
 from cleaners.store import Store
-from cleaners.store.tables import chunks
+from cleaners.store.tables import chunks, signed, unsigned
+
+def _array(grams: set[int]) -> np.ndarray:
+    return np.fromiter(grams, dtype=np.uint64, count=len(grams))
+
 
 def _blob(grams: set[int]) -> bytes:
-    return np.fromiter(grams, dtype=np.uint64, count=len(grams)).tobytes()
+    return _array(grams).tobytes()
 
 
 class TextTables:
@@ -49,7 +55,7 @@ class TextTables:
         grams = self.grams({art_id for found in members.values() for _, art_id in found})
         for key, found in members.items():
             story = known[key]
-            texts[story].holders = holders(sorted(found), grams, wanted[story])
+            texts[story].holders = holders(sorted(found), grams, _array(wanted[story]))
         return texts
 
     def grams(self, ids: set[str]) -> dict[str, np.ndarray]:
@@ -78,20 +84,37 @@ class TextTables:
         self._members = []
 
 
-def holders(members: list[tuple[Rank, str]], grams: dict[str, np.ndarray],
-            wanted: set[int]) -> dict[int, tuple[Rank, str]]:
-    """For each wanted n-gram that an earlier member has, the earliest such member
-    (``members`` sorted by rank)."""
-    arrays = [grams.get(art_id, np.zeros(0, np.uint64)) for _, art_id in members]
-    if not wanted or not sum(len(a) for a in arrays):
-        return {}
-    allg = np.concatenate(arrays)
-    owner = np.repeat(np.arange(len(arrays)), [len(a) for a in arrays])
-    order = np.lexsort((owner, allg))  # by n-gram, then the earliest member
-    allg, owner = allg[order], owner[order]
-    first = np.r_[True, allg[1:] != allg[:-1]]
-    uniq, holder = allg[first], owner[first]
-    want = np.fromiter(wanted, dtype=np.uint64, count=len(wanted))
-    pos = np.minimum(np.searchsorted(uniq, want), len(uniq) - 1)
-    hit = uniq[pos] == want
-    return {int(g): members[int(h)] for g, h in zip(want[hit], holder[pos[hit]])}
+class ReuseTables:
+    """The saved postings of a :class:`ReuseIndex`, which reads them as its archive; only
+    the anchors a batch looks up are read."""
+
+    def __init__(self, store: Store, config: StoriesConfig) -> None:
+        self.store = store
+        self.index = ReuseIndex(config, self)
+
+    def postings(self, anchors: list[int]) -> dict[int, list[int]]:
+        found: dict[int, list[int]] = {}
+        for part in chunks([signed(a) for a in anchors]):
+            marks = ",".join("?" * len(part))
+            for gram, keys in self.store.db.execute(
+                    f"SELECT gram, keys FROM reuse_grams WHERE gram IN ({marks})", part):
+                found[unsigned(gram)] = np.frombuffer(keys, dtype=np.int64).tolist()
+        return found
+
+    def docs(self, keys: list[int]) -> dict[int, Doc]:
+        found: dict[int, Doc] = {}
+        for part in chunks(keys):
+            marks = ",".join("?" * len(part))
+            for key, art_id, date, when in self.store.db.execute(
+                    f"SELECT key, id, date, time FROM reuse_docs WHERE key IN ({marks})", part):
+                found[key] = Doc(art_id, (date, key), when)
+        return found
+
+    def save(self) -> None:
+        """Write what the index added; call inside the batch's transaction."""
+        changed, docs = self.index.pending()
+        db = self.store.db
+        db.executemany("INSERT OR REPLACE INTO reuse_docs VALUES (?, ?, ?, ?)",
+                       ((d.rank[1], d.id, d.rank[0], d.when) for d in docs))
+        db.executemany("INSERT OR REPLACE INTO reuse_grams VALUES (?, ?)", (
+            (signed(a), np.asarray(keys, dtype=np.int64).tobytes()) for a, keys in changed.items()))

@@ -1,0 +1,102 @@
+"""Reuse across the corpus: the earlier articles, of any story, an article may have taken text
+from. Originality (:mod:`.originality`) then locates the passages in them.
+
+A containment index over word 5-grams (Broder 1997) with winnowing (Schleimer et al. 2003):
+in each run of ``reuse_window`` consecutive 5-grams the one with the smallest hash is an
+anchor, so two texts sharing such a run share an anchor, and each anchor keeps the first
+``reuse_postings`` articles that have it. An article's candidates are the earlier articles
+(earlier by date, then by order seen) within ``reuse_days`` that share its anchors, the
+``reuse_sources`` sharing most first. The postings live in an archive (a store) when one is
+given, so memory holds one batch's anchors, not the corpus'.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from cleaners.config import StoriesConfig
+from cleaners.corpus.stories import DAY
+from cleaners.corpus.storytext import Rank
+
+
+@dataclass(frozen=True)
+class Doc:
+    """An article as the reuse index knows it; ``rank[1]`` (the order seen) is its key."""
+
+    id: str
+    rank: Rank
+    when: float | None
+
+
+class ReuseArchive(Protocol):
+    def postings(self, anchors: list[int]) -> dict[int, list[int]]:
+        """The saved articles (keys) of each anchor that has any, first seen first."""
+
+    def docs(self, keys: list[int]) -> dict[int, Doc]:
+        """The saved articles of ``keys``."""
+
+
+class ReuseIndex:
+    """Anchor -> articles postings; reads the saved ones from its archive, hands what a batch
+    added to :meth:`pending`."""
+
+    def __init__(self, config: StoriesConfig, archive: ReuseArchive | None = None) -> None:
+        self.config, self.archive = config, archive
+        self.postings: dict[int, list[int]] = {}  # this batch's anchors (all, without archive)
+        self.docs: dict[int, Doc] = {}  # articles added since last saved
+        self.changed: set[int] = set()  # anchors that gained an article since then
+
+    def anchors(self, hashes: np.ndarray) -> list[int]:
+        """The winnowed 5-grams of an article's 5-gram hashes (uint64, in text order), sorted."""
+        w = min(self.config.reuse_window, len(hashes))
+        if not w:
+            return []
+        windows = np.lib.stride_tricks.sliding_window_view(hashes, w)
+        picked = windows.argmin(axis=1) + np.arange(len(windows))
+        return sorted(set(hashes[picked].tolist()))
+
+    def add_batch(self, batch: list[tuple[Doc, list[int]]]) -> list[list[Doc]]:
+        """Index a batch's articles (each with its :meth:`anchors`), then return for each the
+        earlier articles it may have reused, most shared anchors first (ties: earlier)."""
+        wanted = sorted({a for _, anchors in batch for a in anchors} - set(self.postings))
+        if self.archive is not None:
+            self.postings.update(self.archive.postings(wanted))
+        cap = self.config.reuse_postings
+        for doc, anchors in batch:
+            self.docs[doc.rank[1]] = doc
+            for a in anchors:
+                held = self.postings.setdefault(a, [])
+                if len(held) < cap:
+                    held.append(doc.rank[1])
+                    self.changed.add(a)
+        known = self._known({k for _, anchors in batch for a in anchors
+                             for k in self.postings[a]})
+        return [self._earlier(doc, anchors, known) for doc, anchors in batch]
+
+    def _known(self, keys: set[int]) -> dict[int, Doc]:
+        missing = sorted(k for k in keys if k not in self.docs)
+        found = dict(self.docs)
+        if missing and self.archive is not None:
+            found.update(self.archive.docs(missing))
+        return found
+
+    def _earlier(self, doc: Doc, anchors: list[int], known: dict[int, Doc]) -> list[Doc]:
+        span = self.config.reuse_days * DAY
+        shared = Counter(k for a in anchors for k in self.postings[a])
+        found = [known[k] for k in shared if known[k].rank < doc.rank
+                 and (doc.when is None or known[k].when is None
+                      or doc.when - known[k].when <= span)]
+        found.sort(key=lambda d: (-shared[d.rank[1]], d.rank))
+        return found[: self.config.reuse_sources]
+
+    def pending(self) -> tuple[dict[int, list[int]], list[Doc]]:
+        """The anchors and articles added since the last call, for an archive to save."""
+        changed = {a: self.postings[a] for a in sorted(self.changed)}
+        docs = list(self.docs.values())
+        if self.archive is not None:
+            self.postings, self.docs = {}, {}
+        self.changed = set()
+        return changed, docs

@@ -1,0 +1,177 @@
+"""How an article is compared with a story: cosine of its unit TF-IDF vector with the
+story's IDF-weighted centroid, found through postings of heavy terms, against a threshold
+that depends on what is compared (two headlines, a headline and a body, two bodies)."""
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable
+
+from cleaners.config import StoriesConfig
+from cleaners.corpus.stories.docfreq import DocFreq
+from cleaners.corpus.stories.model import DAY, Story
+from cleaners.corpus.stories.postings import Postings
+
+
+class Idf(dict):
+    """This batch's smoothed IDF by term, as in scikit-learn: ln((1 + N) / (1 + df)) + 1,
+    computed when first asked for (a dict, so hot loops index it at C speed). ``known`` is a
+    cache of the document frequencies, kept across batches for the terms in use: reading
+    them from ``freq`` means hashing each term."""
+
+    def __init__(self, freq: DocFreq, docs: int, known: dict[str, int]) -> None:
+        super().__init__()
+        self.freq, self.known, self.top = freq, known, math.log(1 + docs) + 1.0
+
+    def fill(self, terms: Iterable[str]) -> None:
+        """Read the document frequencies of ``terms`` not cached yet, many at a time."""
+        known = self.known
+        missing = [t for t in terms if t not in known]
+        if missing:
+            counts = self.freq.get(missing)
+            known.update((t, counts.get(t, 0)) for t in missing)
+
+    def __missing__(self, term: str) -> float:
+        if term not in self.known:
+            self.fill([term])
+        value = self[term] = self.top - math.log(1 + self.known[term])
+        return value
+
+
+class Matcher:
+    """Similarities between articles and the stories in memory, for one batch's IDF."""
+
+    def __init__(self, config: StoriesConfig, stories: dict[str, Story], postings: Postings,
+                 idf: Idf) -> None:
+        self.config, self.stories, self.postings, self.idf = config, stories, postings, idf
+        self.sq: dict[str, float] = {}  # squared IDF-weighted centroid norms, this batch's IDF
+
+    def weigh(self, tf: dict[str, float]) -> dict[str, float]:
+        """A unit TF-IDF vector from unit term frequencies."""
+        idf = self.idf
+        w = {t: v * idf[t] for t, v in tf.items()}
+        norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
+        return {t: x / norm for t, x in w.items()}
+
+    def norm(self, story: Story) -> float:
+        """Length of the story's IDF-weighted centroid. Computed in full once per batch (the
+        IDF changes between batches) and then kept up to date member by member."""
+        sq = self.sq.get(story.id)
+        if sq is None:
+            self.idf.fill(story.centroid)
+            idf = self.idf
+            sq = self.sq[story.id] = sum((v * idf[t]) ** 2 for t, v in story.centroid.items())
+        return math.sqrt(sq) or 1.0
+
+    def sq_after(self, story: Story, tf: dict[str, float], sign: float) -> float:
+        """The squared norm the story would have with ``tf`` added (+1) or removed (-1)."""
+        sq = self.norm(story) ** 2
+        idf, centroid = self.idf, story.centroid
+        for term, v in tf.items():
+            old = centroid.get(term, 0.0)
+            new = old + sign * v
+            sq += (new * new - old * old) * idf[term] ** 2
+        return max(sq, 0.0)
+
+    def heavy(self, weights: dict[str, float]) -> list[tuple[str, float]]:
+        """The ``candidate_terms`` heaviest (term, weight) pairs: what stories are found by."""
+        return heapq.nlargest(self.config.candidate_terms, weights.items(),
+                              key=lambda tw: (tw[1], tw[0]))
+
+    def candidates(self, top: list[tuple[str, float]], when: float | None,
+                   extra: tuple[float | None, ...] = (), skip: str | None = None) -> list[str]:
+        """The open stories most likely to be the most similar, best first: scored on the
+        ``candidate_terms`` heaviest terms only (``top``: :meth:`heavy`), then the best ``rerank`` get an exact
+        cosine. A headline has fewer terms than that, so its scores are exact; for a full
+        text the heavy terms (names, rare words) decide, and walking the postings of common
+        words would cost time in proportion to the whole index."""
+        window = self.config.window_days * DAY
+        partial: dict[str, float] = {}
+        idf = self.idf
+        for term, weight in top:
+            weight *= idf[term]
+            for sid in self.postings.get(term):
+                story = self.stories.get(sid)
+                if story is None or story.count <= 0 or sid == skip:
+                    continue
+                if sid not in partial and not any(story.open_at(w, window) for w in (when, *extra)):
+                    continue
+                partial[sid] = partial.get(sid, 0.0) + weight * story.centroid.get(term, 0.0)
+        ranked = sorted(partial, key=lambda sid: (-partial[sid] / self._rank_norm(sid), sid))
+        return ranked[: self.config.rerank]
+
+    def _rank_norm(self, sid: str) -> float:
+        """The norm that ranks candidates: this batch's when known, else the one saved when
+        the story last changed (the IDF drifts little between batches, and the exact
+        cosines of the best ``rerank`` use this batch's): computing every candidate's norm
+        afresh each batch cost bench/load.py 10% of the corpus step."""
+        sq = self.sq.get(sid)
+        if sq is None:
+            sq = self.stories[sid].sq
+        return (math.sqrt(sq) or 1.0) if sq is not None else self.norm(self.stories[sid])
+
+    def cosine(self, vec: dict[str, float], story: Story) -> float:
+        norm = self.norm(story)  # first: it reads the IDF of the centroid's terms
+        idf, centroid = self.idf, story.centroid
+        if len(centroid) < len(vec):
+            dot = sum(v * vec.get(t, 0.0) * idf[t] for t, v in centroid.items())
+        else:
+            dot = sum(w * idf[t] * centroid.get(t, 0.0) for t, w in vec.items())
+        return dot / norm
+
+    def best_match(self, vec: dict[str, float], top: list[tuple[str, float]],
+                   when: float | None, words: int,
+                   skip: str | None = None) -> tuple[Story | None, float]:
+        """The open story most similar to ``vec`` (``top``: its heaviest terms) among those
+        it is similar enough to join (ties: the older story), ``skip`` left out."""
+        best: Story | None = None
+        best_sim = 0.0
+        for sid in self.candidates(top, when, skip=skip):
+            story = self.stories[sid]
+            sim = self.cosine(vec, story)
+            if sim < self.need(words, story):
+                continue
+            if sim > best_sim or (sim == best_sim and best is not None and sid < best.id):
+                best, best_sim = story, sim
+        return best, best_sim
+
+    def without(self, own: Story, tf: dict[str, float], vec: dict[str, float]) -> float:
+        """Cosine of an article (``vec``: its unit TF-IDF vector, ``tf``: what it added to
+        ``own``) with its own story less itself, read off the centroid: taking the article
+        out and putting it back would cost three passes over its terms."""
+        if own.count <= 1:
+            return 0.0
+        centroid, idf = own.centroid, self.idf
+        dot = sum(w * idf[t] * (centroid.get(t, 0.0) - tf[t]) for t, w in vec.items())
+        return dot / (math.sqrt(self.sq_after(own, tf, -1.0)) or 1.0)
+
+    def shared_terms(self, vec: dict[str, float], others: dict[str, float]) -> list[str]:
+        """The terms that contribute most to the match, for ``signals['story']``."""
+        contrib = {t: w * self.idf[t] * others[t] for t, w in vec.items() if t in others}
+        top = [t.partition(":")[2] if t[1:2] == ":" else t
+               for t in sorted(contrib, key=lambda t: (-contrib[t], t))]
+        return list(dict.fromkeys(top))[: self.config.shared_terms]
+
+    def need(self, words: int, story: Story | None = None) -> float:
+        """The similarity needed to join ``story`` for an article of ``words`` content words.
+        It follows the shorter of the two texts compared: a headline shares few terms with
+        anything, so two headlines or a headline and a body need ``short_threshold``; two
+        bodies (both >= ``long_words``) ``threshold``; between, it moves with the log of
+        the length."""
+        c = self.config
+        if story is not None and story.count:
+            words = min(words, round(story.mean_words))
+        if words <= c.short_words:
+            return c.short_threshold
+        if words >= c.long_words:
+            return c.threshold
+        share = math.log(words / c.short_words) / math.log(c.long_words / c.short_words)
+        return c.short_threshold + share * (c.threshold - c.short_threshold)
+
+    def centroid_similarity(self, one: Story, two: Story) -> float:
+        """Cosine of two stories' IDF-weighted centroids."""
+        small, big = (one, two) if len(one.centroid) <= len(two.centroid) else (two, one)
+        self.idf.fill(small.centroid)
+        idf, centroid = self.idf, big.centroid
+        dot = sum(v * centroid.get(t, 0.0) * idf[t] ** 2 for t, v in small.centroid.items())
+        return dot / (self.norm(one) * self.norm(two))
