@@ -128,7 +128,7 @@ def choose_date(candidates: list[Candidate], config: MetadataConfig,
     Each class (:func:`date_class`) gives its weight to the day of its first candidate;
     the day's best-ranked candidate wins, and a tie goes to the heavier class.
     """
-    ranked, support, dropped = _ranked(candidates, config, crawled)
+    ranked, _, dropped = _ranked(candidates, config, crawled)
     winner = ranked[0][1] if ranked else None
     return Choice(winner, [c for c in candidates if c is not winner and c not in dropped],
                   dropped)
