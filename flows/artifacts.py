@@ -105,9 +105,14 @@ def steps_markdown(log: RunLog) -> str:
 def headline(stats: RunStats) -> str:
     """The run's key counts in one line: what every artifact's description starts with."""
     n = counts(stats)
-    return (f"{n['articles']} articles: {n['kept']} kept, {n['errors']} errors, "
-            f"{n['skipped']} skipped, {n['duplicates']} duplicates, {n['stories']} stories, "
-            f"{n['sources']} sources")
+    return (f"{plural(n['articles'], 'article')}: {n['kept']} kept, "
+            f"{plural(n['errors'], 'error')}, {n['skipped']} skipped, "
+            f"{plural(n['duplicates'], 'duplicate')}, {plural(n['stories'], 'story', 'stories')}, "
+            f"{plural(n['sources'], 'source')}")
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def short(story_id: str) -> str:

@@ -24,8 +24,7 @@ from prefect.task_runners import TaskRunner
 
 from cleaners.config import Config, load_config
 from cleaners.fetch import inbox_key, new_inbox_files
-from cleaners.report import RunStats, summarize
-from cleaners.report.html import read_records
+from cleaners.report import RunStats
 from cleaners.runner import WORK, parts_dir, store_path
 from cleaners.store import Store
 from flows.artifacts import Progress, RunLog, feed_counts, feed_errors, publish, runner_hooks
@@ -215,9 +214,8 @@ def ingest(config_file: str | None = None, dask_address: str | None = None) -> S
         get_run_logger().info("nothing new in the sources: no report folder, no artifacts")
         return outcome(config, run_dir, RunStats(), log, new=False)
     start = time.perf_counter()
-    files = report_task(str(run_dir))
-    log.add("report", len(files), time.perf_counter() - start)
-    stats = summarize(read_records(run_dir / "articles.jsonl", []))
+    stats = report_task(str(run_dir))
+    log.add("report", stats.total, time.perf_counter() - start)
     publish(run_dir, stats, log, report_url(config, run_dir))
     get_run_logger().info("wrote %s", run_dir / "articles.jsonl")
     return outcome(config, run_dir, stats, log, new=True)

@@ -21,7 +21,7 @@ from prefect.cache_policies import NO_CACHE
 
 from cleaners.config import Config, load_config
 from cleaners.fetch import IngestReport, SeenKeys, fetch_feeds
-from cleaners.report import write_report
+from cleaners.report import RunStats, run_stats, write_report
 from cleaners.write import atomic_open
 
 NO_RESULTS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -82,6 +82,9 @@ def clean_task(n: int, raw_path: str, out_path: str, config_file: str | None) ->
 
 
 @task(name="report", **STAGE)
-def report_task(run_dir: str) -> list[str]:
-    """report.html and summary.md beside articles.jsonl (cleaners.report)."""
-    return [str(p) for p in write_report(Path(run_dir))]
+def report_task(run_dir: str) -> RunStats:
+    """report.html and summary.md beside articles.jsonl (cleaners.report); returns the
+    run's counts, which the artifacts show."""
+    stats = run_stats(Path(run_dir))
+    write_report(Path(run_dir), stats=stats)
+    return stats

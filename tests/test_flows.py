@@ -182,6 +182,16 @@ def test_steps_markdown_lists_ingestion_and_timings() -> None:
     assert "| clean | 2 | 8 | 2.00 |" in text
 
 
+def test_artifact_headline_counts_in_words(seeds_dir: Path, tmp_path: Path) -> None:
+    from cleaners.report import summarize
+    from flows.artifacts import headline
+
+    (seeds_dir / "empty.txt").write_text("", encoding="utf-8")
+    stats = summarize(run_records([seeds_dir], tmp_path / "out"))
+    assert headline(stats) == ("6 articles: 5 kept, 1 error, 0 skipped, 0 duplicates, "
+                               "1 story, 1 source")
+
+
 def test_cli_commands_other_than_serve_do_not_import_prefect() -> None:
     import subprocess
     import sys

@@ -99,6 +99,12 @@ def test_split_names_prefixes_roles_and_emails() -> None:
     assert split_names("https://www.example.com/authors/jane-doe/") == []
     assert split_names("d.kuckelkorn@zeitung.example") == []
     assert split_names("Deutsche Presse-Agentur") == ["Deutsche Presse-Agentur"]
+    # a date after the name goes, its month only when a day or year followed
+    assert split_names("Andrew Gerrand 4 August 2010") == ["Andrew Gerrand"]
+    assert split_names("By Haley Hoekstra •  March 12, 2025") == ["Haley Hoekstra"]
+    assert split_names("Posted by Damien Walter on Friday, December 19") == ["Damien Walter"]
+    assert split_names("Brian May 12 March") == ["Brian May"]
+    assert split_names("Peter March") == ["Peter March"]
 
 
 def test_date_is_the_articles_not_a_related_posts() -> None:
@@ -111,6 +117,26 @@ def test_byline_in_sidebar_is_not_an_author() -> None:
                 "<article><h1>Neue Brücke eröffnet</h1>"
                 '<div class="byline">Von Lena Hofmann</div><p>Text.</p></article>' + SIDEBAR)
     assert meta_of(html).authors == ["Lena Hofmann"]
+
+
+def test_byline_in_the_articles_own_footer_or_aside() -> None:
+    """HTML's sectioning: an <aside> or <footer> inside the <article> is the article's own
+    (its author box), a teaser block inside it is not."""
+    body = "<article><h1>Neue Brücke eröffnet</h1><p>Text.</p>{}</article>"
+    own = body.format('<footer><div class="author"><a rel="author">Halina Goetz</a></div>'
+                      "</footer>")
+    assert meta_of(page("", own)).authors == ["Halina Goetz"]
+    aside = body.format('<aside><address><a rel="author">Adam Roberts</a></address></aside>')
+    assert meta_of(page("", aside)).authors == ["Adam Roberts"]
+    teaser = body.format('<aside class="related-posts"><span class="byline">by Peter Alt</span>'
+                         "</aside>")
+    assert meta_of(page("", teaser)).authors == []
+
+
+def test_byline_with_its_date_and_a_name_particle() -> None:
+    html = page("", '<article><h1>Neue Brücke eröffnet</h1><p class="author">Nick van Mead '
+                "2022-11-23T08:10+02:00</p><p>Text.</p></article>")
+    assert meta_of(html).authors == ["Nick van Mead"]
 
 
 def test_meta_date_and_author_without_json_ld() -> None:

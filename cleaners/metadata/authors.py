@@ -29,6 +29,19 @@ PARENS = re.compile(r"\s*\([^)]*\)\s*")
 EMAIL = re.compile(r"\S+@\S+\.\w+")
 URL = re.compile(r"https?://\S+|www\.\S+")
 DIGIT = re.compile(r"\b\d")  # a date or time, not "BR24"
+# a byline's date after the name: "Andrew Gerrand 4 August 2010", "Nick van Mead 2022-11-23",
+# "Posted by BeauHD on Friday, December 19"
+DATE_TAIL = re.compile(r"\s+(?:on\s+)?\d.*$|\s+on\s+(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b.*$",
+                       re.I)
+# the month before a date's day cut off by DATE_TAIL: "Luke Kim December" of "... December 19"
+# (not May: "Brian May 12 March")
+MONTH_TAIL = re.compile(r"(?:^|(?:\s+(?:on|updated|published|posted|[-–—•|·]))*\s+)(?:jan(?:uary)?|"
+                        r"feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|"
+                        r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?,?$",
+                        re.I)
+# lower-case name particles: "Nick van Mead", "Ursula von der Leyen", "Luiz Inácio da Silva"
+PARTICLES = frozenset("van von der den de da di du del della dos das do la le ten ter bin ibn "
+                      "al el y zu".split())
 SLUG = re.compile(r"^[a-z0-9]{2,}(?:-[a-z0-9]{2,})+$")  # "chuck-ross", not "t-online"
 # role words after a name: "Jan Sellner Redakteur", "신현주 기자", "Jon King, News Reporter"
 ROLES = (
@@ -67,11 +80,17 @@ def split_names(value: Any) -> list[str]:
         part = _unprefixed(part.strip()).strip(" .:-–—/")
         if i and ROLE_ONLY.match(part):
             continue
-        part = ROLE.sub("", _uncredentialed(part))
+        part = ROLE.sub("", _uncredentialed(_undated(part)))
         if part and not DIGIT.search(part) and not JUNK.search(part) \
                 and len(part.split()) <= MAX_NAME_WORDS:
             names.append(part)
     return names
+
+
+def _undated(name: str) -> str:
+    """``name`` without a date after it (the month only when a day or year followed it)."""
+    cut = DATE_TAIL.sub("", name)
+    return MONTH_TAIL.sub("", cut) if cut != name else name
 
 
 def _uncredentialed(name: str) -> str:
@@ -148,7 +167,8 @@ def byline_names(bylines: list[str]) -> list[str]:
 def _looks_like_person(name: str) -> bool:
     words = name.split()
     return (2 <= len(words) <= 4 and not any(ch in name for ch in "/:@")
-            and all(w[0].isupper() for w in words if w[0].isalpha()))
+            and all(w[0].isupper() or (0 < i < len(words) - 1 and w in PARTICLES)
+                    for i, w in enumerate(words) if w[0].isalpha()))
 
 
 def dedupe(names: Iterable[str]) -> list[str]:

@@ -38,7 +38,7 @@ MAX_DATELINE = 60  # characters: a dateline, not a paragraph that mentions a dat
 TEASER = re.compile(r"related|teaser|recommend|sidebar|widget|popular|trending|most-?read|"
                     r"more-?from|read-?next|also-?like|promo|carousel|comment|reply", re.I)
 TEASER_TAGS = ("aside", "nav", "footer")
-IN_CHROME = etree.XPath("boolean(ancestor::aside or ancestor::footer or ancestor::nav)")
+IN_ARTICLE = etree.XPath("boolean(ancestor::article)")
 HEADLINE_REACH = 3  # levels above the headline <h1> that still hold its byline and dateline
 
 
@@ -133,7 +133,7 @@ def _bylines(tree: Any) -> list[str]:
         if not isinstance(node.tag, str) or node.tag in ("meta", "link", "script", "style", "body",
                                                           "html", "img"):
             continue
-        if IN_CHROME(node):
+        if _in_chrome(node):
             continue
         text = clean(" ".join(node.itertext()))  # pieces apart: "By<a>Emma</a>" -> "By Emma"
         if text and len(text) < 200:
@@ -184,6 +184,16 @@ def _datelines(tree: Any) -> list[tuple[str, str]]:
         kind = "teaser" if _in_teaser(node) else "updated" if UPDATED.search(text) else ""
         out.append(("dateline" + (f":{kind}" if kind else ""), DATELINE_LABEL.sub("", text)))
     return out
+
+
+def _in_chrome(node: Any) -> bool:
+    """Inside the page's aside, footer or nav, or one whose class names a teaser block. An
+    aside or footer inside an <article> is the article's own (its author box, its meta bar:
+    HTML's sectioning), where a byline sits."""
+    for anc in node.iterancestors(*TEASER_TAGS):
+        if not IN_ARTICLE(anc) or TEASER.search(f"{anc.get('class') or ''} {anc.get('id') or ''}"):
+            return True
+    return False
 
 
 def _in_teaser(node: Any) -> bool:

@@ -3,10 +3,11 @@
 
 Pure functions, no orchestration: :func:`summarize` counts a stream of records once,
 :func:`markdown_summary` and :func:`source_rows` format those counts, :func:`write_report`
-writes both files for a run directory.
+writes both files for a run directory (from :func:`run_stats`).
 """
-from cleaners.report.html import write_report
+from cleaners.report.html import run_stats, write_report
 from cleaners.report.markdown import markdown_summary
 from cleaners.report.stats import RunStats, source_rows, summarize
 
-__all__ = ["RunStats", "summarize", "markdown_summary", "source_rows", "write_report"]
+__all__ = ["RunStats", "summarize", "markdown_summary", "source_rows", "run_stats",
+           "write_report"]

@@ -95,14 +95,23 @@ def render(stats: RunStats, read: Reader, out: IO[str], full_budget: int = FULL_
                     chrome_total=stats.body_words + stats.chrome_words).dump(out)
 
 
-def write_report(run_dir: Path, full_budget: int = FULL_TEXT_BUDGET) -> list[Path]:
-    """Read ``run_dir/articles.jsonl``; write ``report.html`` and ``summary.md`` beside it."""
-    run_dir = Path(run_dir)
-    source = run_dir / "articles.jsonl"
+def run_stats(run_dir: Path) -> RunStats:
+    """The counts of ``run_dir/articles.jsonl``, each article's byte offset kept for the
+    report to read its text back."""
     offsets: list[int] = []
-    stats = summarize(read_records(source, offsets))
+    stats = summarize(read_records(Path(run_dir) / "articles.jsonl", offsets))
     for meta, offset in zip(stats.articles, offsets):
         meta.offset = offset
+    return stats
+
+
+def write_report(run_dir: Path, full_budget: int = FULL_TEXT_BUDGET,
+                 stats: RunStats | None = None) -> list[Path]:
+    """Write ``report.html`` and ``summary.md`` beside ``run_dir/articles.jsonl``, from
+    ``stats`` when the caller already has them (:func:`run_stats`)."""
+    run_dir = Path(run_dir)
+    source = run_dir / "articles.jsonl"
+    stats = stats or run_stats(run_dir)
     html_path, md_path = run_dir / "report.html", run_dir / "summary.md"
     with source.open("rb") as fh:
         with atomic_open(html_path) as out:

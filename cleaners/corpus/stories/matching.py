@@ -86,19 +86,29 @@ class Matcher:
         text the heavy terms (names, rare words) decide, and walking the postings of common
         words would cost time in proportion to the whole index."""
         window = self.config.window_days * DAY
+        times = [w for w in (when, *extra) if w is not None]
+        undated = len(times) < 1 + len(extra)
+        stories, idf = self.stories, self.idf
         partial: dict[str, float] = {}
-        idf = self.idf
+        shut: set[str] = set()  # met already and not a candidate (closed, empty or skipped)
         for term, weight in top:
             weight *= idf[term]
             for sid in self.postings.get(term):
-                story = self.stories.get(sid)
-                if story is None or story.count <= 0 or sid == skip:
-                    continue
-                if sid not in partial and not any(story.open_at(w, window) for w in (when, *extra)):
-                    continue
-                partial[sid] = partial.get(sid, 0.0) + weight * story.centroid.get(term, 0.0)
-        ranked = sorted(partial, key=lambda sid: (-partial[sid] / self._rank_norm(sid), sid))
-        return ranked[: self.config.rerank]
+                got = partial.get(sid)
+                if got is None:
+                    if sid in shut:
+                        continue
+                    story = stories.get(sid)
+                    if story is None or story.count <= 0 or sid == skip or not (
+                            undated or any(story.open_at(w, window) for w in times)):
+                        shut.add(sid)
+                        continue
+                    got = 0.0
+                else:
+                    story = stories[sid]
+                partial[sid] = got + weight * story.centroid.get(term, 0.0)
+        return heapq.nsmallest(self.config.rerank, partial,
+                               key=lambda sid: (-partial[sid] / self._rank_norm(sid), sid))
 
     def _rank_norm(self, sid: str) -> float:
         """The norm that ranks candidates: this batch's when known, else the one saved when
