@@ -89,8 +89,5 @@ ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 
 
 def _change(change: Change) -> dict[str, Any]:
-    out: dict[str, Any] = {"step": change.step, "action": change.action, "text": change.text,
-                           "count": change.count}
-    if change.why is not None:
-        out["why"] = change.why
-    return out
+    """A change's fields, ``why`` only when a learned decision gave one."""
+    return {k: v for k, v in vars(change).items() if k != "why" or v is not None}

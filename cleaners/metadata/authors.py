@@ -15,6 +15,7 @@ from cleaners.metadata.choice import Candidate, Choice
 from cleaners.metadata.sources import PageSources
 from cleaners.metadata.text import key, tidy
 from cleaners.metadata.title import is_site
+from cleaners.text.lines import MONTHS
 
 # "A, B and C", "A und B", "A y B", "A og B", "A & B", "A; B", "A | B"
 SPLIT = re.compile(r"\s*[,;|&·]\s*|\s+(?:and|und|y|e|et|og|och|en|i|a|ve|и|és)\s+", re.I)
@@ -35,9 +36,8 @@ DATE_TAIL = re.compile(r"\s+(?:on\s+)?\d.*$|\s+on\s+(?:mon|tue|wed|thu|fri|sat|s
                        re.I)
 # the month before a date's day cut off by DATE_TAIL: "Luke Kim December" of "... December 19"
 # (not May: "Brian May 12 March")
-MONTH_TAIL = re.compile(r"(?:^|(?:\s+(?:on|updated|published|posted|[-–—•|·]))*\s+)(?:jan(?:uary)?|"
-                        r"feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|"
-                        r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?,?$",
+MONTH_TAIL = re.compile(r"(?:^|(?:\s+(?:on|updated|published|posted|[-–—•|·]))*\s+)(?:"
+                        + "|".join(m for m in MONTHS.split("|") if m != "may") + r")\.?,?$",
                         re.I)
 # lower-case name particles: "Nick van Mead", "Ursula von der Leyen", "Luiz Inácio da Silva"
 PARTICLES = frozenset("van von der den de da di du del della dos das do la le ten ter bin ibn "

@@ -111,7 +111,7 @@ def write_report(run_dir: Path, full_budget: int = FULL_TEXT_BUDGET,
     ``stats`` when the caller already has them (:func:`run_stats`)."""
     run_dir = Path(run_dir)
     source = run_dir / "articles.jsonl"
-    stats = stats or run_stats(run_dir)
+    stats = stats if stats is not None else run_stats(run_dir)
     html_path, md_path = run_dir / "report.html", run_dir / "summary.md"
     with source.open("rb") as fh:
         with atomic_open(html_path) as out:

@@ -86,8 +86,8 @@ class Matcher:
         text the heavy terms (names, rare words) decide, and walking the postings of common
         words would cost time in proportion to the whole index."""
         window = self.config.window_days * DAY
-        times = [w for w in (when, *extra) if w is not None]
-        undated = len(times) < 1 + len(extra)
+        times = (when, *extra)
+        undated = None in times  # an undated article or story end meets every story
         stories, idf = self.stories, self.idf
         partial: dict[str, float] = {}
         shut: set[str] = set()  # met already and not a candidate (closed, empty or skipped)
