@@ -43,12 +43,16 @@ TARGETS = {"uci": {"ari": 0.75}, "giveme5w1h_dev": {"ari": 0.85, "bcubed_f1": 0.
 SHOWN = ("ari", "pair_p", "pair_r", "pair_f1", "bcubed_p", "bcubed_r", "bcubed_f1")
 UCI_DISTANCE = 0.98
 DISTANCES = (0.80, 0.84, 0.86, 0.88, 0.90, 0.92, 0.94, 0.96)  # the baseline's tuning grid
+UNCUT = 10**9  # no limit
 SENSITIVITY = {
     "giveme5w1h_dev": [("threshold", (0.14, 0.16, 0.18, 0.20, 0.22)),
                        ("window_days", (3.0, 7.0, 14.0, 21.0, 30.0, 60.0)),
                        ("merge_threshold", (0.15, 0.25, 0.35)),
-                       ("max_words", (200, 300, 500))],
-    "uci": [("short_threshold", (0.01, 0.02, 0.03)), ("merge_threshold", (0.15, 0.25, 0.35))],
+                       ("max_words", (200, 300, 500)),
+                       ("article_terms", (50, 80, 100, 150, 200, UNCUT)),
+                       ("accumulators", (10, 50, 200, UNCUT))],
+    "uci": [("short_threshold", (0.01, 0.02, 0.03)), ("merge_threshold", (0.15, 0.25, 0.35)),
+            ("accumulators", (10, 50, 200, UNCUT))],
 }
 Rows = list[dict[str, Any]]
 Gold = dict[str, str]

@@ -4,7 +4,6 @@ so worker processes (``--jobs``, Dask workers) compute them beside extraction an
 and the one process that writes the index only looks them up."""
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +13,7 @@ from cleaners.corpus.completeness import facts
 from cleaners.corpus.dedupe import Signed, sign_batch
 from cleaners.corpus.originality import Shingles, shingles
 from cleaners.corpus.stories import batch_terms
+from cleaners.corpus.stories.terms import Terms
 from cleaners.record import Article
 
 
@@ -22,7 +22,7 @@ class Features:
     """A batch's features, for its live articles (``live_of``), in order."""
 
     signed: Signed
-    terms: list[Counter]
+    terms: list[Terms]
     grams: list[Shingles]
     facts: list[set[str]]  # names and numbers (completeness)
 

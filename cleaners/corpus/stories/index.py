@@ -16,6 +16,7 @@ stories.
 """
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from cleaners.corpus.stories.matching import Idf, Matcher
 from cleaners.corpus.stories.memory import Archive, StoryMemory
 from cleaners.corpus.stories.model import DAY, Story, timestamp
 from cleaners.corpus.stories.postings import Postings
-from cleaners.corpus.stories.terms import content_words, term_counts, unit_tf
+from cleaners.corpus.stories.terms import Terms, article_terms
 from cleaners.record import Article
 
 
@@ -73,25 +74,24 @@ class StoryIndex:
         return Changes(kept, gone, delta, self.docs, self.memory.newest)
 
     # -- batches -------------------------------------------------------------------------------
-    def add_batch(self, arts: list[Article], counts: list[Counter] | None = None) -> list[str]:
+    def add_batch(self, arts: list[Article], terms: list[Terms] | None = None) -> list[str]:
         """Set ``story``, ``first_report`` and ``signals['story']`` on each usable article.
 
         Returns the ids of articles of *earlier* batches whose ``first_report`` turned false
         because an earlier-dated report arrived in this batch (their records are already
         written; the caller decides how to amend them). Articles with status other than "ok"
-        get no story. ``counts`` are :func:`batch_terms` of the usable articles, when a
+        get no story. ``terms`` are :func:`batch_terms` of the usable articles, when a
         worker computed them already.
         """
         usable = [a for a in arts if a.status == "ok"]
-        if counts is None:
-            counts = batch_terms(usable, self.config)
-        items = [_Item(a, {intern(t): v for t, v in unit_tf(c).items()}, timestamp(a.date),
-                       content_words(c)) for a, c in zip(usable, counts)]
+        if terms is None:
+            terms = batch_terms(usable, self.config)
+        items = [_Item(a, {intern(t): v for t, v in tf.items()}, timestamp(a.date), words)
+                 for a, (tf, words) in zip(usable, terms)]
         self._retire(max((i.when for i in items if i.when is not None), default=None))
-        self._count([item.tf for item in items])
+        self._count([item.tf for item in items])  # every term counts in the IDF
         for item in items:
-            item.vec = self.match.weigh(item.tf)
-            item.top = self.match.heavy(item.vec)
+            self._weigh(item)
         self._recall(items)
         self._cluster(items)
         in_batch = {a.id: a for a in usable}
@@ -155,6 +155,19 @@ class StoryIndex:
         self.match = Matcher(self.config, self.stories, self.postings,
                              Idf(self.freq, self.docs, self.known))
 
+    def _weigh(self, item: _Item) -> None:
+        """The item's unit TF-IDF vector cut to its ``article_terms`` heaviest terms (its tf
+        cut alike), as TDT systems truncate document vectors: the tail of a long report is
+        background words that decide no match and cost time in every comparison."""
+        vec = self.match.weigh(item.tf)
+        keep = self.config.article_terms
+        if len(vec) > keep:
+            kept = dict(heapq.nlargest(keep, vec.items(), key=lambda tv: (tv[1], tv[0])))
+            vec, item.tf = _unit(kept), _unit({t: item.tf[t] for t in kept})
+        item.vec = vec
+        item.wvec = self.match.weighted(vec)
+        item.top = self.match.heavy(vec)
+
     def _recall(self, items: list[_Item]) -> None:
         late = [(i.when, [t for t, _ in i.top]) for i in items if i.when is not None]
         for story in self.memory.recall(late, set(self.stories)):
@@ -167,17 +180,18 @@ class StoryIndex:
     # -- placing -------------------------------------------------------------------------------
     def _place(self, item: _Item) -> None:
         """Put ``item`` in its most similar open story, or a new story."""
-        story, _ = self.match.best_match(item.vec, item.top, item.when, item.words)
+        story, _ = self.match.best_match(item.wvec, item.top, item.when, item.words)
         if story is None:
             story = self.stories.setdefault("s-" + item.art.id, Story(id="s-" + item.art.id))
         self._join(item, story)
 
     def _join(self, item: _Item, story: Story) -> None:
         self.match.sq[story.id] = self.match.sq_after(story, item.tf, +1.0)
+        new = [t for t in item.tf if t not in story.centroid]
         story.add(item.tf, item.when, item.words)
         story.touched = self.memory.newest
         self.dirty.add(story.id)
-        self.postings.add_all(item.tf, story.id)
+        self.postings.add_all(new, story.id)
         item.story = story
 
     def _prune(self, story: Story) -> None:
@@ -203,9 +217,9 @@ class StoryIndex:
         without it."""
         own = item.story
         assert own is not None
-        other, sim = self.match.best_match(item.vec, item.top, item.when, item.words,
-                                               skip=own.id)
-        if other is None or sim <= self.match.without(own, item.tf, item.vec):
+        other, sim = self.match.best_match(item.wvec, item.top, item.when, item.words,
+                                           skip=own.id)
+        if other is None or sim <= self.match.without(own, item.tf, item.wvec):
             return
         self.match.sq[own.id] = self.match.sq_after(own, item.tf, -1.0)
         own.remove(item.tf, item.words)
@@ -232,10 +246,8 @@ class StoryIndex:
 
     def _merge_target(self, story: Story, limit: float) -> Story | None:
         """The open story most like ``story``, at least ``limit`` alike (ties: first by id)."""
-        idf = self.match.idf
-        weights = {t: v * idf[t] for t, v in story.centroid.items()}
         best, best_sim = None, 0.0
-        top = self.match.heavy(weights)
+        top = self.match.heavy(self.match.weighted(story.centroid))
         for cid in sorted(self.match.candidates(top, story.start, (story.end,))):
             other = self.stories[cid]
             if other is story:
@@ -283,14 +295,13 @@ class StoryIndex:
         copying it), the threshold for what was compared and the terms shared."""
         others = {t: story.centroid.get(t, 0.0) - v for t, v in item.tf.items()}
         others = {t: v for t, v in others.items() if v > 1e-9}
-        idf = self.match.idf
         norm = math.sqrt(self.match.sq_after(story, item.tf, -1.0)) or 1.0
-        dot = sum(w * idf[t] * others.get(t, 0.0) for t, w in item.vec.items())
+        dot = sum(w * others.get(t, 0.0) for t, w in item.wvec.items())
         rest = Story(id=story.id, count=story.count - 1, words=story.words - item.words)
         return {"matched": story.id, "similarity": round(dot / norm, 4),
                 "threshold": round(self.match.need(item.words, rest), 4),
                 "compared": _kind(self.config, item.words, rest.mean_words),
-                "shared_terms": self.match.shared_terms(item.vec, others)}
+                "shared_terms": self.match.shared_terms(item.wvec, others)}
 
 
 def _kind(config: StoriesConfig, words: float, story_words: float) -> str:
@@ -316,9 +327,14 @@ def _take_first(story: Story, art: Article, when: float | None,
     return True
 
 
-def batch_terms(arts: list[Article], config: StoriesConfig) -> list[Counter]:
-    """Each article's raw term counts (a pure function of the article: workers compute it)."""
-    return [term_counts(a.title, a.body, config.max_words, a.language) for a in arts]
+def batch_terms(arts: list[Article], config: StoriesConfig) -> list[Terms]:
+    """Each article's :class:`~.terms.Terms` (workers compute them)."""
+    return [article_terms(a.title, a.body, config.max_words, a.language) for a in arts]
+
+
+def _unit(vec: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
+    return {t: x / norm for t, x in vec.items()}
 
 
 @dataclass
@@ -331,4 +347,5 @@ class _Item:
     words: int  # content words (what kind of text it is)
     story: Story | None = None
     vec: dict[str, float] = field(default_factory=dict)  # unit TF-IDF, this batch's IDF
+    wvec: dict[str, float] = field(default_factory=dict)  # vec times the IDF (cosines)
     top: list[tuple[str, float]] = field(default_factory=list)  # its heaviest terms

@@ -73,27 +73,42 @@ class Matcher:
             sq += (new * new - old * old) * idf[term] ** 2
         return max(sq, 0.0)
 
+    def weighted(self, vec: dict[str, float]) -> dict[str, float]:
+        """``vec`` times this batch's IDF: what a centroid is multiplied with in a cosine."""
+        idf = self.idf
+        return {t: v * idf[t] for t, v in vec.items()}
+
     def heavy(self, weights: dict[str, float]) -> list[tuple[str, float]]:
-        """The ``candidate_terms`` heaviest (term, weight) pairs: what stories are found by."""
-        return heapq.nlargest(self.config.candidate_terms, weights.items(),
-                              key=lambda tw: (tw[1], tw[0]))
+        """The ``candidate_terms`` heaviest terms of ``weights``, each with its weight times
+        the IDF (what it adds to a partial cosine): what stories are found by."""
+        idf = self.idf
+        top = heapq.nlargest(self.config.candidate_terms, weights.items(),
+                             key=lambda tw: (tw[1], tw[0]))
+        return [(t, w * idf[t]) for t, w in top]
 
     def candidates(self, top: list[tuple[str, float]], when: float | None,
                    extra: tuple[float | None, ...] = (), skip: str | None = None) -> list[str]:
         """The open stories most likely to be the most similar, best first: scored on the
-        ``candidate_terms`` heaviest terms only (``top``: :meth:`heavy`), then the best ``rerank`` get an exact
-        cosine. A headline has fewer terms than that, so its scores are exact; for a full
-        text the heavy terms (names, rare words) decide, and walking the postings of common
-        words would cost time in proportion to the whole index."""
+        ``candidate_terms`` heaviest terms only (``top``: :meth:`heavy`), then the best
+        ``rerank`` get an exact cosine. A headline has fewer terms than that, so its scores
+        are exact; for a full text the heavy terms (names, rare words) decide, and walking
+        the postings of common words would cost time in proportion to the whole index.
+        Once ``accumulators`` stories have a score, a term held by more stories than that
+        only adds to the scores there are (Moffat and Zobel's *continue* strategy, 1996)."""
         window = self.config.window_days * DAY
         times = (when, *extra)
         undated = None in times  # an undated article or story end meets every story
-        stories, idf = self.stories, self.idf
+        stories, most = self.stories, self.config.accumulators
         partial: dict[str, float] = {}
         shut: set[str] = set()  # met already and not a candidate (closed, empty or skipped)
         for term, weight in top:
-            weight *= idf[term]
-            for sid in self.postings.get(term):
+            posting = self.postings.get(term)
+            if len(partial) >= most and len(posting) > most:
+                for sid in partial:
+                    if sid in posting:
+                        partial[sid] += weight * stories[sid].centroid.get(term, 0.0)
+                continue
+            for sid in posting:
                 got = partial.get(sid)
                 if got is None:
                     if sid in shut:
@@ -107,8 +122,8 @@ class Matcher:
                 else:
                     story = stories[sid]
                 partial[sid] = got + weight * story.centroid.get(term, 0.0)
-        return heapq.nsmallest(self.config.rerank, partial,
-                               key=lambda sid: (-partial[sid] / self._rank_norm(sid), sid))
+        ranked = [(-got / self._rank_norm(sid), sid) for sid, got in partial.items()]
+        return [sid for _, sid in heapq.nsmallest(self.config.rerank, ranked)]
 
     def _rank_norm(self, sid: str) -> float:
         """The norm that ranks candidates: this batch's when known, else the one saved when
@@ -120,44 +135,45 @@ class Matcher:
             sq = self.stories[sid].sq
         return (math.sqrt(sq) or 1.0) if sq is not None else self.norm(self.stories[sid])
 
-    def cosine(self, vec: dict[str, float], story: Story) -> float:
-        norm = self.norm(story)  # first: it reads the IDF of the centroid's terms
-        idf, centroid = self.idf, story.centroid
-        if len(centroid) < len(vec):
-            dot = sum(v * vec.get(t, 0.0) * idf[t] for t, v in centroid.items())
+    def cosine(self, wvec: dict[str, float], story: Story) -> float:
+        """Cosine of an article (``wvec``: :meth:`weighted` of its unit vector) with a story."""
+        norm = self.norm(story)
+        centroid = story.centroid
+        if len(centroid) < len(wvec):
+            dot = sum(v * wvec.get(t, 0.0) for t, v in centroid.items())
         else:
-            dot = sum(w * idf[t] * centroid.get(t, 0.0) for t, w in vec.items())
+            dot = sum(w * centroid.get(t, 0.0) for t, w in wvec.items())
         return dot / norm
 
-    def best_match(self, vec: dict[str, float], top: list[tuple[str, float]],
+    def best_match(self, wvec: dict[str, float], top: list[tuple[str, float]],
                    when: float | None, words: int,
                    skip: str | None = None) -> tuple[Story | None, float]:
-        """The open story most similar to ``vec`` (``top``: its heaviest terms) among those
+        """The open story most similar to ``wvec`` (``top``: its heaviest terms) among those
         it is similar enough to join (ties: the older story), ``skip`` left out."""
         best: Story | None = None
         best_sim = 0.0
         for sid in self.candidates(top, when, skip=skip):
             story = self.stories[sid]
-            sim = self.cosine(vec, story)
+            sim = self.cosine(wvec, story)
             if sim < self.need(words, story):
                 continue
             if sim > best_sim or (sim == best_sim and best is not None and sid < best.id):
                 best, best_sim = story, sim
         return best, best_sim
 
-    def without(self, own: Story, tf: dict[str, float], vec: dict[str, float]) -> float:
-        """Cosine of an article (``vec``: its unit TF-IDF vector, ``tf``: what it added to
+    def without(self, own: Story, tf: dict[str, float], wvec: dict[str, float]) -> float:
+        """Cosine of an article (``wvec``: its weighted unit vector, ``tf``: what it added to
         ``own``) with its own story less itself, read off the centroid: taking the article
         out and putting it back would cost three passes over its terms."""
         if own.count <= 1:
             return 0.0
-        centroid, idf = own.centroid, self.idf
-        dot = sum(w * idf[t] * (centroid.get(t, 0.0) - tf[t]) for t, w in vec.items())
+        centroid = own.centroid
+        dot = sum(w * (centroid.get(t, 0.0) - tf[t]) for t, w in wvec.items())
         return dot / (math.sqrt(self.sq_after(own, tf, -1.0)) or 1.0)
 
-    def shared_terms(self, vec: dict[str, float], others: dict[str, float]) -> list[str]:
+    def shared_terms(self, wvec: dict[str, float], others: dict[str, float]) -> list[str]:
         """The terms that contribute most to the match, for ``signals['story']``."""
-        contrib = {t: w * self.idf[t] * others[t] for t, w in vec.items() if t in others}
+        contrib = {t: w * others[t] for t, w in wvec.items() if t in others}
         top = [t.partition(":")[2] if t[1:2] == ":" else t
                for t in sorted(contrib, key=lambda t: (-contrib[t], t))]
         return list(dict.fromkeys(top))[: self.config.shared_terms]

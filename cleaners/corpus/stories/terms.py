@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from typing import NamedTuple
 
 from cleaners.stoplists import stoplist
 
@@ -147,3 +148,17 @@ def unit_tf(counts: Counter) -> dict[str, float]:
 def content_words(counts: Counter) -> int:
     """Content words of an article's text (not word pairs, names or the other fields)."""
     return sum(n for t, n in counts.items() if " " not in t and ":" not in t)
+
+
+class Terms(NamedTuple):
+    """What the story step needs of an article: its unit term frequencies and how many
+    content words it has (a pure function of the article: workers compute it)."""
+
+    tf: dict[str, float]
+    words: int
+
+
+def article_terms(title: str | None, body: str | None, max_words: int,
+                  language: str | None = None) -> Terms:
+    counts = term_counts(title, body, max_words, language)
+    return Terms(unit_tf(counts), content_words(counts))
