@@ -23,8 +23,9 @@ def seeds(tmp_path_factory) -> dict[str, Article]:
 
 def earlier(*arts: Article):
     """The source lookup of originality over ``arts`` as the earlier reports, earliest first."""
-    held = [(a.id, shingles(a.body).all()) for a in arts]
-    return lambda gram: next((art_id for art_id, grams in held if gram in grams), None)
+    held = [(a.id, set(shingles(a.body).hashes.tolist())) for a in arts]
+    return lambda grams: [next((art_id for art_id, got in held if gram in got), None)
+                          for gram in grams]
 
 
 def test_a_first_report_is_original_and_a_copy_is_not(seeds) -> None:

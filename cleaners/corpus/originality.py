@@ -32,10 +32,8 @@ class Shingles:
     spans: np.ndarray  # int64 (n, 2): start and end character of each n-gram
     quoted: np.ndarray  # bool: the n-gram lies inside a quotation
 
-    def all(self) -> set[int]:
-        return set(self.hashes.tolist())
-
     def own(self) -> set[int]:
+        """The n-grams outside quotations."""
         return set(self.hashes[~self.quoted].tolist())
 
 
@@ -53,13 +51,13 @@ def shingles(text: str, n: int = 5) -> Shingles:
                     np.array(spans, dtype=np.int64).reshape(-1, 2), np.array(quoted, dtype=bool))
 
 
-Source = Callable[[int], "str | None"]
+Source = Callable[[list[int]], "list[str | None]"]  # n-grams -> the earliest earlier holders
 
 
 def originality(text: str, mine: Shingles, source: Source,
                 min_passage: int = 2) -> tuple[float, list[dict]]:
-    """(score, reused passages) of an article; ``source(gram)`` names the earliest earlier
-    report that has the n-gram, or None.
+    """(score, reused passages) of an article; ``source(grams)`` names for each n-gram the
+    earliest earlier report that has it, or None.
 
     A reused passage is a run of consecutive unquoted n-grams found in one earlier report;
     runs shorter than ``min_passage`` n-grams are chance phrase matches and are ignored.
@@ -67,8 +65,7 @@ def originality(text: str, mine: Shingles, source: Source,
     own = np.flatnonzero(~mine.quoted).tolist()
     if not own:
         return 1.0, []
-    hashes = mine.hashes.tolist()
-    source_of = {i: source(hashes[i]) for i in own}
+    source_of = dict(zip(own, source(mine.hashes[own].tolist())))
     passages = list(_runs(own, source_of, min_passage))
     reused = sum(end - start + 1 for start, end, _ in passages)
     score = round(1.0 - reused / len(own), 4)

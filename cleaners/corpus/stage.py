@@ -8,6 +8,8 @@ articles of any story sharing text with a new one. Each batch is one store trans
 """
 from __future__ import annotations
 
+import numpy as np
+
 from cleaners.config import Config
 from cleaners.corpus.completeness import completeness
 from cleaners.corpus.features import Features, batch_features, live_of
@@ -38,7 +40,7 @@ class CorpusStage:
         self._superseded_from = len(self.dedupe.superseded)  # this run's canonical changes
         self._position: dict[str, int] | None = None  # id -> dedupe index, for amend
         self._texts_now: dict[str, StoryText] = {}
-        self._grams_now: dict[str, set[int]] = {}
+        self._grams_now: dict[str, np.ndarray] = {}  # id -> its sorted distinct n-grams
 
     def add_batch(self, arts: list[Article], features: Features | None = None) -> None:
         """Set duplicate_of, story, first_report, scores and reused on a batch's records.
@@ -51,9 +53,12 @@ class CorpusStage:
         self.dedupe.add_batch(live, features.signed)
         self.demoted.update(self.stories.add_batch(live, features.terms))
         batch = list(zip(live, features.grams))
-        self._texts_now = self._texts.load(self._wanted(batch))
-        self._grams_now = {a.id: g.all() for a, g in batch}
-        ranks = [self._remember(art, self._texts_now, fx) for art, fx in zip(live, features.facts)]
+        self._grams_now = {a.id: np.unique(g.hashes) for a, g in batch}
+        ranks = [self._rank(art) for art in live]
+        self._texts_now = self._texts.load(self._members(live, ranks), self._grams_now)
+        for art, fx, rank in zip(live, features.facts, ranks):
+            self._texts_now[self._story_key(art)].add(art.body or "", fx)
+            self._texts.remember(self._story_key(art), rank, art.id)
         earlier = self._earlier(batch, ranks)
         canon = self._canonical_grams(batch)
         for (art, grams), fx, rank, others in zip(batch, features.facts, ranks, earlier):
@@ -135,19 +140,17 @@ class CorpusStage:
     def _story_key(art: Article) -> str:
         return art.story or f"solo:{art.id}"
 
-    def _wanted(self, batch: list[tuple[Article, Shingles]]) -> dict[str, set[int]]:
-        wanted: dict[str, set[int]] = {}
-        for art, grams in batch:
-            wanted.setdefault(self._story_key(art), set()).update(grams.hashes.tolist())
-        return wanted
-
-    def _remember(self, art: Article, texts: dict[str, StoryText], text_facts: set[str]) -> Rank:
+    def _rank(self, art: Article) -> Rank:
         rank = (art.date or "~", self.seen)
         self.seen += 1
-        texts[self._story_key(art)].add(art.id, rank, self._grams_now[art.id], art.body or "",
-                                        text_facts)
-        self._texts.remember(self._story_key(art), rank, art.id)
         return rank
+
+    def _members(self, live: list[Article], ranks: list[Rank]) -> dict[str, list[tuple[Rank, str]]]:
+        """The batch's members of each story it touches, with their ranks."""
+        members: dict[str, list[tuple[Rank, str]]] = {}
+        for art, rank in zip(live, ranks):
+            members.setdefault(self._story_key(art), []).append((rank, art.id))
+        return members
 
     def _earlier(self, batch: list[tuple[Article, Shingles]], ranks: list[Rank]) -> list[Earlier]:
         """Per article, which of its n-grams the earlier articles of any story that the
@@ -164,10 +167,11 @@ class CorpusStage:
 
     def _canonical_grams(self, batch: list[tuple[Article, Shingles]]) -> dict[str, set[int]]:
         """N-gram sets of the canonical copies the batch's duplicates point at."""
-        mine = {a.id: self._grams_now[a.id] for a, _ in batch if a.duplicate_of is None}
-        wanted = {a.duplicate_of for a, _ in batch if a.duplicate_of} - set(mine)
-        mine.update((i, set(g.tolist())) for i, g in self._texts.grams(wanted).items())
-        return mine
+        wanted = {a.duplicate_of for a, _ in batch if a.duplicate_of}
+        now = wanted & set(self._grams_now)
+        found = {i: self._grams_now[i] for i in now}
+        found.update(self._texts.grams(wanted - now))
+        return {i: set(g.tolist()) for i, g in found.items()}
 
     def _score(self, art: Article, grams: Shingles, text_facts: set[str], rank: Rank,
                story: StoryText, canon: dict[str, set[int]], others: Earlier) -> None:

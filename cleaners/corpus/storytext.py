@@ -24,13 +24,9 @@ class StoryText:
     lengths: list[int] = field(default_factory=list)
     key: dict[str, int] | None = None  # key facts, recomputed after the story grows
 
-    def add(self, art_id: str, rank: Rank, grams: set[int], text: str,
-            text_facts: set[str] | None = None) -> None:
-        """Add a member (``text_facts``: :func:`facts` of ``text``, when computed already)."""
-        for gram in grams:
-            held = self.holders.get(gram)
-            if held is None or rank < held[0]:
-                self.holders[gram] = (rank, art_id)
+    def add(self, text: str, text_facts: set[str] | None = None) -> None:
+        """Add a member's facts and length (``text_facts``: :func:`facts` of ``text``, when
+        computed already); the store finds its n-grams' holders (:func:`holders`)."""
         self.fact_counts.update(facts(text) if text_facts is None else text_facts)
         insort(self.lengths, len(text.split()))
         self.key = None
@@ -45,14 +41,15 @@ class StoryText:
         return self.key
 
     def source(self, rank: Rank, canonical: str | None, canonical_grams: set[int],
-               others: dict[int, tuple[Rank, str]] | None = None) -> Callable[[int], str | None]:
-        """Who had an n-gram first before a member of this rank: an earlier member, or the
+               others: dict[int, tuple[Rank, str]] | None = None
+               ) -> Callable[[list[int]], list[str | None]]:
+        """Who had each n-gram first before a member of this rank: an earlier member, or the
         earliest of ``others`` (n-gram -> earlier article of any story); else its canonical
         copy."""
-        others = others or {}
+        mine, others = self.holders, others or {}
 
-        def find(gram: int) -> str | None:
-            held, other = self.holders.get(gram), others.get(gram)
+        def first(gram: int) -> str | None:
+            held, other = mine.get(gram), others.get(gram)
             if held is not None and held[0] >= rank:
                 held = None
             if held is None or (other is not None and other[0] < held[0]):
@@ -60,7 +57,8 @@ class StoryText:
             if held is not None:
                 return held[1]
             return canonical if gram in canonical_grams else None
-        return find
+
+        return lambda grams: [first(g) for g in grams]
 
 
 def holders(members: list[tuple[Rank, str]], grams: dict[str, np.ndarray],
@@ -78,4 +76,4 @@ def holders(members: list[tuple[Rank, str]], grams: dict[str, np.ndarray],
     uniq, holder = allg[first], owner[first]
     pos = np.minimum(np.searchsorted(uniq, wanted), len(uniq) - 1)
     hit = uniq[pos] == wanted
-    return {int(g): members[int(h)] for g, h in zip(wanted[hit], holder[pos[hit]])}
+    return {g: members[h] for g, h in zip(wanted[hit].tolist(), holder[pos[hit]].tolist())}

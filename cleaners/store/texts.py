@@ -16,13 +16,6 @@ from cleaners.corpus.storytext import Rank, StoryText, holders
 from cleaners.store import Store
 from cleaners.store.tables import chunks, signed, unsigned
 
-def _array(grams: set[int]) -> np.ndarray:
-    return np.fromiter(grams, dtype=np.uint64, count=len(grams))
-
-
-def _blob(grams: set[int]) -> bytes:
-    return _array(grams).tobytes()
-
 
 class TextTables:
     def __init__(self, store: Store) -> None:
@@ -37,12 +30,15 @@ class TextTables:
             self.store.db.execute("INSERT INTO story_keys VALUES (?, ?)", (story, key))
         return key
 
-    def load(self, wanted: dict[str, set[int]]) -> dict[str, StoryText]:
-        """The stories named in ``wanted`` with the earliest holders of the given n-grams."""
-        texts = {story: StoryText() for story in wanted}
-        known = {self.keys[s]: s for s in wanted if s in self.keys}
+    def load(self, batch: dict[str, list[tuple[Rank, str]]],
+             grams_now: dict[str, np.ndarray]) -> dict[str, StoryText]:
+        """The stories the batch's members (``batch``: story -> their ranks and ids;
+        ``grams_now``: their n-gram arrays) join, each with the earliest holder, among its
+        saved and new members, of every n-gram the new members have."""
+        texts = {story: StoryText() for story in batch}
+        known = {self.keys[s]: s for s in batch if s in self.keys}
         db = self.store.db
-        members: dict[int, list[tuple[Rank, str]]] = {key: [] for key in known}
+        saved: dict[str, list[tuple[Rank, str]]] = {}
         for part in chunks(list(known)):
             marks = ",".join("?" * len(part))
             for key, facts, lengths in db.execute(
@@ -51,11 +47,14 @@ class TextTables:
                 text.fact_counts, text.lengths = Counter(json.loads(facts)), json.loads(lengths)
             for key, date, seen, art_id in db.execute(
                     f"SELECT key, date, seen, id FROM members WHERE key IN ({marks})", part):
-                members[key].append(((date, seen), art_id))
-        grams = self.grams({art_id for found in members.values() for _, art_id in found})
-        for key, found in members.items():
-            story = known[key]
-            texts[story].holders = holders(sorted(found), grams, _array(wanted[story]))
+                saved.setdefault(known[key], []).append(((date, seen), art_id))
+        grams = self.grams({art_id for found in saved.values() for _, art_id in found})
+        grams.update(grams_now)
+        for story, now in batch.items():
+            members = sorted(saved.get(story, []) + now)
+            if len(members) > 1:  # a story's only member has no earlier holder
+                wanted = np.unique(np.concatenate([grams_now[art_id] for _, art_id in now]))
+                texts[story].holders = holders(members, grams, wanted)
         return texts
 
     def grams(self, ids: set[str]) -> dict[str, np.ndarray]:
@@ -72,7 +71,7 @@ class TextTables:
         """A batch member, written by the next :meth:`save`."""
         self._members.append((self._key(story), rank[0], rank[1], art_id))
 
-    def save(self, texts: dict[str, StoryText], grams: dict[str, set[int]]) -> None:
+    def save(self, texts: dict[str, StoryText], grams: dict[str, np.ndarray]) -> None:
         """Write the batch; call inside its transaction."""
         db = self.store.db
         db.executemany("INSERT OR REPLACE INTO story_text VALUES (?, ?, ?)", (
@@ -80,7 +79,7 @@ class TextTables:
             for story, text in texts.items()))
         db.executemany("INSERT INTO members VALUES (?, ?, ?, ?)", self._members)
         db.executemany("INSERT OR REPLACE INTO grams VALUES (?, ?)",
-                       ((art_id, _blob(g)) for art_id, g in grams.items()))
+                       ((art_id, g.astype(np.uint64).tobytes()) for art_id, g in grams.items()))
         self._members = []
 
 
