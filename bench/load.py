@@ -258,8 +258,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--rebuild", action="store_true", help="build the corpus even if cached")
     ap.add_argument("--keep", action="store_true", help="keep the run's output directory")
-    ap.add_argument("--max-minutes", type=float, default=60.0,
-                    help="stop newsclean after this long and report the rate so far (0: no limit)")
+    ap.add_argument("--max-minutes", type=float, default=None,
+                    help="stop newsclean after this long and report the rate so far (0: no "
+                         "limit; default: twice the time the target rate would take, at "
+                         "least 60, so a slower machine, measured by the reference, gets longer)")
     ap.add_argument("--skip-reference", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if not CLI.exists():
@@ -289,6 +291,9 @@ def main(argv: list[str] | None = None) -> int:
 
     work = Path(tempfile.mkdtemp(prefix="newsclean-load-run-"))
     out = work / "out"
+    if args.max_minutes is None:
+        at_target = inputs / (MIN_SPEED_RATIO * ref_rate) if ref_rate else 0.0
+        args.max_minutes = max(60.0, round(2 * at_target / 60))
     rc, wall, sampled = run_cli(corpus, out, args.jobs, work / "cli.log", 60 * args.max_minutes)
     done = inputs if rc is not None else batches_done(out)
     load1 = os.getloadavg()
