@@ -160,7 +160,7 @@ class CorpusStage:
                                   index.anchors(grams.hashes))
                                  for (art, grams), rank in zip(batch, ranks)])
         ids = {d.id for docs in found for d in docs}
-        held = {a.id: g.hashes for a, g in batch if a.id in ids}
+        held = {i: self._grams_now[i] for i in ids & set(self._grams_now)}
         held.update(self._texts.grams(ids - set(held)))
         return [holders(sorted((d.rank, d.id) for d in docs), held, grams.hashes)
                 for (_, grams), docs in zip(batch, found)]

@@ -79,7 +79,7 @@ class TextTables:
             for story, text in texts.items()))
         db.executemany("INSERT INTO members VALUES (?, ?, ?, ?)", self._members)
         db.executemany("INSERT OR REPLACE INTO grams VALUES (?, ?)",
-                       ((art_id, g.astype(np.uint64).tobytes()) for art_id, g in grams.items()))
+                       ((art_id, g.tobytes()) for art_id, g in grams.items()))
         self._members = []
 
 

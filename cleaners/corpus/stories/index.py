@@ -25,7 +25,7 @@ from typing import Any
 
 from cleaners.config import StoriesConfig
 from cleaners.corpus.stories.docfreq import Delta, DocFreq
-from cleaners.corpus.stories.matching import Idf, Matcher
+from cleaners.corpus.stories.matching import Idf, Matcher, unit
 from cleaners.corpus.stories.memory import Archive, StoryMemory
 from cleaners.corpus.stories.model import DAY, Story, timestamp
 from cleaners.corpus.stories.postings import Postings
@@ -163,7 +163,7 @@ class StoryIndex:
         keep = self.config.article_terms
         if len(vec) > keep:
             kept = dict(heapq.nlargest(keep, vec.items(), key=lambda tv: (tv[1], tv[0])))
-            vec, item.tf = _unit(kept), _unit({t: item.tf[t] for t in kept})
+            vec, item.tf = unit(kept), unit({t: item.tf[t] for t in kept})
         item.vec = vec
         item.wvec = self.match.weighted(vec)
         item.top = self.match.heavy(vec)
@@ -331,10 +331,6 @@ def batch_terms(arts: list[Article], config: StoriesConfig) -> list[Terms]:
     """Each article's :class:`~.terms.Terms` (workers compute them)."""
     return [article_terms(a.title, a.body, config.max_words, a.language) for a in arts]
 
-
-def _unit(vec: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
-    return {t: x / norm for t, x in vec.items()}
 
 
 @dataclass

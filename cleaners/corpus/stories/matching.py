@@ -13,6 +13,12 @@ from cleaners.corpus.stories.model import DAY, Story
 from cleaners.corpus.stories.postings import Postings
 
 
+def unit(vec: dict[str, float]) -> dict[str, float]:
+    """``vec`` scaled to unit length."""
+    norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
+    return {t: x / norm for t, x in vec.items()}
+
+
 class Idf(dict):
     """This batch's smoothed IDF by term, as in scikit-learn: ln((1 + N) / (1 + df)) + 1,
     computed when first asked for (a dict, so hot loops index it at C speed). ``known`` is a
@@ -48,10 +54,7 @@ class Matcher:
 
     def weigh(self, tf: dict[str, float]) -> dict[str, float]:
         """A unit TF-IDF vector from unit term frequencies."""
-        idf = self.idf
-        w = {t: v * idf[t] for t, v in tf.items()}
-        norm = math.sqrt(sum(x * x for x in w.values())) or 1.0
-        return {t: x / norm for t, x in w.items()}
+        return unit(self.weighted(tf))
 
     def norm(self, story: Story) -> float:
         """Length of the story's IDF-weighted centroid. Computed in full once per batch (the
