@@ -204,3 +204,43 @@ def test_byline_name_beats_a_login_in_page_metadata():
     cands = [Candidate("ld", ("Jane Roe",)), Candidate("byline", ("Denise Everheart",))]
     assert choose_authors(cands, lambda n: False).winner.source == "ld"
     assert split_names("Name *") == [] and split_names("The Author") == []
+
+
+def test_a_json_ld_author_given_by_id_is_the_person_of_that_id() -> None:
+    graph = {"@context": "https://schema.org", "@graph": [
+        {"@type": "NewsArticle", "headline": "Hafen erweitert", "author": {"@id": "#/person/7"}},
+        {"@type": "Person", "@id": "#/person/7", "name": "Marta Keller"}]}
+    assert meta_of(page(ld_script(graph), "<p>Text.</p>")).authors == ["Marta Keller"]
+
+
+def test_a_one_word_name_counts_only_after_an_explicit_by() -> None:
+    assert meta_of(page("", '<p class="byline">By Clay</p>', "en")).authors == ["Clay"]
+    assert meta_of(page("", '<p class="byline">Posted by BeauHD</p>', "en")).authors == ["BeauHD"]
+    assert meta_of(page("", '<p class="byline">Clay</p>', "en")).authors == []
+
+
+def test_an_organisation_in_the_byline_is_the_credit() -> None:
+    meta = meta_of(page("", '<p class="byline">By the Lavazza Team</p>', "en"))
+    assert meta.authors == [] and "Lavazza" in meta.credit
+
+
+def test_one_scholar_author_per_tag_written_family_first() -> None:
+    head = ('<meta name="citation_author" content="Okafor, Chidi">'
+            '<meta name="citation_author" content="Lindqvist, Sara">')
+    assert meta_of(page(head, "<p>Text.</p>", "en")).authors == ["Chidi Okafor", "Sara Lindqvist"]
+
+
+def test_a_headline_escaped_twice_reads_as_written() -> None:
+    head = '<meta property="og:title" content="And finally&amp;amp;#8230; the bridge opens">'
+    assert meta_of(page(head, "<p>Text.</p>", "en")).title == "And finally\u2026 the bridge opens"
+
+
+def test_a_site_login_is_no_author_but_a_first_name_is() -> None:
+    admin = page('<meta name="author" content="admin">', "<p>Text.</p>", "en")
+    assert meta_of(admin).authors == []
+    named = page('<meta name="author" content="Kristin">',
+                 '<p class="byline">By Kristin Wells</p>', "en")
+    assert meta_of(named).authors == ["Kristin"]
+    login = page('<meta name="author" content="kwells_22">',
+                 '<p class="byline">By Kristin Wells</p>', "en")
+    assert meta_of(login).authors == ["Kristin Wells"]

@@ -56,14 +56,20 @@ CREDENTIAL = re.compile(r"(?:^|\s+|,\s*)(?:ph\.?\s?d|m\.?d|r\.?n|mba|msc?|bsn|rd
 STANDARD_META = ("author", "article:author", "article:author_name", "og:article:author",
                  "og:author", "parsely-author", "sailthru.author", "dc.creator", "dc.contributor",
                  "cxenseparse:author", "byl", "dcsext.author")
+# one person per tag, written "Family, Given": Dublin Core, Highwire/Google Scholar
+ONE_PER_TAG = ("dc.", "citation_author")
 MAX_NAME_WORDS = 5
 # form and widget text caught by a byline selector: "Name *", "The Author", "Full Bio", "Ausloggen"
 JUNK = re.compile(r"[*\"<>{}]|^(?:the author|undefined|null|none|anonymous|full bio|name)$|"
-                  r"\b(?:ausloggen|einloggen|log ?in|sign ?in|more about)\b", re.I)
-# a login or handle, not a written name: "andrew.keaveney", "KatieS", "kffnirmitap"
-HANDLE = re.compile(r"[A-Za-z0-9._-]+")
+                  r"\b(?:ausloggen|einloggen|log ?in|sign ?in|more about)\b|"
+                  r"^(?:site ?)?(?:admin|administrator|webmaster)$", re.I)
+# one token: a login ("andrew.keaveney", "KatieS", "kffnirmitap") or a first name ("Kristin")
+TOKEN = re.compile(r"[A-Za-z0-9._-]+")
+# what a login has and a written first name lacks: a dot, digit, underscore, a lower-case
+# start, an inner capital
+LOGIN_SIGN = re.compile(r"[._\d-]|^[a-z]|[a-z][A-Z]")
 # a desk or a team, not a person: "Staff", "BBC News Staff", "The Investopedia Team", "Redaktion"
-DESK = re.compile(r"\b(?:staff|team|editors|editorial|newsroom|desk|redaktion|redacci[oó]n|"
+DESK = re.compile(r"\b(?:staff|team|editors|editorial|newsroom|(?:news)?desk|redaktion|redacci[oó]n|"
                   r"r[ée]daction|admin)\b", re.I)
 
 
@@ -141,10 +147,10 @@ def meta_names(meta: dict[str, list[str]]) -> tuple[str, list[str]]:
     keys += sorted(k for k in meta if k not in keys and _author_key(k))
     for name in keys:
         values = meta[name]
-        if name.startswith("dc."):
+        if name.startswith(ONE_PER_TAG):
             values = [_inverted(v) for v in values]
         names = [n for v in values for n in (split_names(v) if "," not in v or
-                                             not name.startswith("dc.") else [tidy(v)])]
+                                             not name.startswith(ONE_PER_TAG) else [tidy(v)])]
         if names:
             return name, names
     return "", []
@@ -155,10 +161,14 @@ def _author_key(name: str) -> bool:
             and not name.endswith(":id") and "content-creator" not in name)
 
 
-def byline_names(bylines: list[str]) -> list[str]:
-    """Person-like names in the first byline element that has any."""
+def byline_names(bylines: list[str], is_org: Callable[[str], bool]) -> list[str]:
+    """The names in the first byline element that gives any: person-like names, organisations
+    (a credit: "By the Lavazza Team"), and one-word names after an explicit "By" ("By Clay",
+    "by whova", "Posted by BeauHD")."""
     for text in bylines:
-        names = [n for n in split_names(text) if _looks_like_person(n)]
+        prefixed = _unprefixed(tidy(text)) != tidy(text)
+        names = [n for i, n in enumerate(split_names(text)) if _looks_like_person(n)
+                 or is_org(n) or (prefixed and i == 0 and TOKEN.fullmatch(n))]
         if names:
             return names
     return []
@@ -182,12 +192,13 @@ def dedupe(names: Iterable[str]) -> list[str]:
     return out
 
 
-def author_candidates(src: PageSources) -> list[Candidate]:
+def author_candidates(src: PageSources, is_org: Callable[[str], bool]) -> list[Candidate]:
     """Each source's names: the JSON-LD Article, the first author meta tag, the byline, the
     links to author pages."""
     tag, names = meta_names(src.meta)
     found = [("ld", ld_names(src.articles)), (f"meta:{tag}", names),
-             ("byline", byline_names(src.bylines)), ("link", byline_names(src.author_links))]
+             ("byline", byline_names(src.bylines, is_org)),
+             ("link", byline_names(src.author_links, is_org))]
     return [Candidate(source, tuple(dedupe(names))) for source, names in found if names]
 
 
@@ -212,9 +223,10 @@ def choose_authors(candidates: list[Candidate], is_org: Callable[[str], bool]) -
 
 def _only_handles(names: tuple[str, ...], is_org: Callable[[str], bool]) -> bool:
     """Every person the page metadata names is a one-word Latin login ('andrew.keaveney'):
-    a written name in the visible byline is the better reading."""
+    a written name in the visible byline is the better reading. A capitalised first name
+    ('Kristin') is the page's own choice of name."""
     people = [n for n in names if not is_org(n)]
-    return bool(people) and all(HANDLE.fullmatch(n) for n in people)
+    return bool(people) and all(TOKEN.fullmatch(n) and LOGIN_SIGN.search(n) for n in people)
 
 
 def same_names(a: tuple[str, ...], b: tuple[str, ...]) -> bool:

@@ -54,7 +54,7 @@ def page_metadata(tree: Any, url: str | None, config: MetadataConfig | None = No
                                          tuple(config.title_order.split(",")))
     meta.title = meta.choices["title"].value
     is_org = partial(is_organisation, sites=sites, agencies=set(agencies()))
-    set_authors(meta, choose_authors(author_candidates(src), is_org), is_org, config)
+    set_authors(meta, choose_authors(author_candidates(src, is_org), is_org), is_org, config)
     crawled = crawled or date.today()
     meta.date_candidates = date_candidates(src, [url, src.url])
     if config.date_search and tree is not None and \

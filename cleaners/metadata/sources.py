@@ -107,6 +107,23 @@ def _json_ld(tree: Any, src: PageSources) -> None:
                 src.ld_other.append(obj)
             else:
                 src.ld_other.append(obj)
+    _resolve_authors(src)
+
+
+def _resolve_authors(src: PageSources) -> None:
+    """An Article's ``author`` given as ``{"@id": ...}`` is the object of that id elsewhere on
+    the page (Yoast and Rank Math write the Person once in the ``@graph``)."""
+    ids = {o["@id"]: o for o in src.ld_other if isinstance(o.get("@id"), str)}
+    for article in src.articles:
+        authors = article.get("author")
+        listed = authors if isinstance(authors, list) else [authors]
+        if any(_reference(a) for a in listed):
+            resolved = [ids.get(a["@id"], a) if _reference(a) else a for a in listed]
+            article["author"] = resolved if isinstance(authors, list) else resolved[0]
+
+
+def _reference(value: Any) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("@id"), str) and "name" not in value
 
 
 def _objects(data: Any, depth: int = 0) -> list[dict[str, Any]]:

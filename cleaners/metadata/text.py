@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import ftfy
 
 SPACE = re.compile(r"\s+")
+ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-fA-F]{2,5}|[a-zA-Z]{2,8});")
 MOJIBAKE = re.compile("[\u00c2-\u00c5\u00d0-\u00d1\u00e2][\u0080-\u00bf\u2018-\u203a\u0152-\u0178]")
 
 
@@ -22,6 +23,8 @@ def tidy(value: Any) -> str:
     if not isinstance(value, str):
         return ""
     text = html.unescape(value) if "&" in value else value
+    if ENTITY.search(text):  # escaped twice by the CMS: "And finally&amp;#8230;"
+        text = html.unescape(text)
     if MOJIBAKE.search(text):
         text = ftfy.fix_text(text)
     text = text.replace("\u00ad", "").replace("\u200b", "").replace("\u2060", "")
