@@ -233,18 +233,33 @@ def _long_article_page(wrapper_open: str, wrapper_close: str) -> str:
 WCXB_DEV = Path(__file__).resolve().parents[2] / "shared/bench/extraction/wcxb_dev"
 
 
+def _wcxb(page: str) -> tuple[str, dict]:
+    html = gzip.decompress((WCXB_DEV / f"html/{page}.html.gz").read_bytes()).decode("utf-8")
+    gold = json.loads((WCXB_DEV / f"ground-truth/{page}.json").read_text(encoding="utf-8"))
+    return html, gold
+
+
 @pytest.mark.skipif(not (WCXB_DEV / "html/4096.html.gz").exists(), reason="no ../shared WCXB")
 def test_real_article_inside_a_header_survives() -> None:
     """WCXB dev page 4096 (a Webflow blog) holds its whole article in <header
     class="rich-text">: the pruned fast extraction kept 429 of 15,000 characters. The
-    collapse is caught, the page re-extracted unpruned, and the redo is in ``changes``."""
-    html = gzip.decompress((WCXB_DEV / "html/4096.html.gz").read_bytes()).decode("utf-8")
-    gold = json.loads((WCXB_DEV / "ground-truth/4096.json").read_text(encoding="utf-8"))
+    collapse is caught and trafilatura's full mode on the same pruned tree finds it."""
+    html, gold = _wcxb("4096")
     paragraphs = [p for p in gold["ground_truth"]["main_content"].split("\n") if len(p) > 80]
     result = _extract(html)
     kept = [p for p in paragraphs if p[:60] in result.body]
     assert len(kept) >= 0.9 * len(paragraphs) and len(paragraphs) > 30
+    assert result.signals["extractor"] == "trafilatura_full"
+
+
+@pytest.mark.skipif(not (WCXB_DEV / "html/0310.html.gz").exists(), reason="no ../shared WCXB")
+def test_a_page_the_pruned_tree_leaves_empty_is_redone_unpruned() -> None:
+    """WCXB dev page 0310: trafilatura, fast and full, finds under 200 characters in the
+    pruned tree, so the page is extracted again unpruned, and the redo is in ``changes``."""
+    html, _ = _wcxb("0310")
+    result = _extract(html)
     assert result.signals["extractor"] == "trafilatura_unpruned"
+    assert "Many people dream of becoming entrepreneurs" in result.body
     redo = [c for c in result.changes if c.action == "undo_pruning"]
     assert redo and "kept too little" in redo[0].why
 
@@ -295,3 +310,31 @@ def test_forum_posts_named_comment_are_kept_together() -> None:
                      f"<p>{ARTICLE_PARAGRAPHS[1]}</p></body></html>", CONFIG)
     dropped = prune_chrome(one, frozenset({"comment"}), 300, 80)
     assert [c.why for c in dropped] == ["class/id word comment"]  # a lone comment still goes
+
+
+@pytest.mark.skipif(not (WCXB_DEV / "html/0091.html.gz").exists(), reason="no ../shared WCXB")
+def test_headings_linked_to_themselves_are_no_link_lines() -> None:
+    """WCXB dev page 0091: every sub-heading is a link to its own anchor
+    (``<h3 id="cognitive-benefits"><a href="#cognitive-benefits">``). A link into the page
+    is no way out of it, so the headings stay, as the gold has them."""
+    html, gold = _wcxb("0091")
+    body = _extract(html).body
+    for heading in ("Cognitive Benefits", "Emotional Benefits", "Tips for Evaluating and "
+                    "Choosing a Teacher"):
+        assert heading in gold["ground_truth"]["main_content"] and heading in body
+
+
+@pytest.mark.skipif(not (WCXB_DEV / "html/0100.html.gz").exists(), reason="no ../shared WCXB")
+def test_an_id_spelled_from_the_text_names_no_chrome() -> None:
+    """WCXB dev page 0100: WordPress gives each heading an id made of its words
+    (``h-what-is-social-shopping``); "social" there is the heading's subject, not a share
+    bar, so the headings stay. An id a template chose still prunes."""
+    html, gold = _wcxb("0100")
+    body = _extract(html).body
+    for heading in ("What is Social Shopping?", "Future Trends in Social Shopping"):
+        assert heading in gold["ground_truth"]["main_content"] and heading in body
+    tree = parse_html("<html><body><div id='social-share'><a href='/f'>Facebook</a> <a "
+                      "href='/x'>X</a></div><h2 id='h-social-media-tips'>Social media tips"
+                      "</h2></body></html>", CONFIG)
+    dropped = [c.text for c in prune_chrome(tree, frozenset({"social", "share"}), 10**6, 20)]
+    assert dropped == ["Facebook X"]

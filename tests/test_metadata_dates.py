@@ -197,3 +197,22 @@ def test_the_standard_published_field_speaks_before_a_sites_own_meta_name() -> N
     assert choice.value.startswith("2023-08-30")
     assert choice.winner.source == "itemprop:datePublished"
     assert ["meta:dcsext.articlefirstpublished"] == [c.source for c in choice.lost]
+
+
+def test_a_copyright_notice_dates_nothing() -> None:
+    """htmldate's last resort scans the whole page and turns "© 2023" into 2023-01-01 (on
+    WCXB dev it dated 322 pages that carry no date); the search here stops before it, and
+    still finds a date the page states."""
+    from htmldate import find_date
+
+    from cleaners.metadata.search import htmldate_search
+
+    footer = '<div class="site-info">© 2023 The Example Times. All rights reserved.</div>'
+    undated = page("<title>Cycle path</title>", f"<article><h1>Council backs new cycle "
+                   f"path</h1><p>{BODY}</p></article>{footer}")
+    tree = lxml_html.document_fromstring(undated)
+    assert find_date(tree, original_date=True, extensive_search=True) == "2023-01-01"
+    assert htmldate_search(tree, True) is None
+    assert meta_of(undated, MetadataConfig()).date is None
+    dated = undated.replace("<p>", '<p class="meta">Posted on 2024-05-03 by the desk</p><p>', 1)
+    assert htmldate_search(lxml_html.document_fromstring(dated), True) == "2024-05-03"

@@ -3,8 +3,9 @@
 1. prune the tree: comments, tags that never hold prose, elements named as chrome, each
    unless it holds most of the page's prose;
 2. mark links, then trafilatura (fast mode: one extractor per page, for throughput);
-3. when that keeps too little of the page's prose, the extraction is redone on the
-   unpruned page in trafilatura's full mode (readability and jusText compared);
+3. when that keeps too little of the page's prose, trafilatura's full mode (readability
+   and jusText compared) on the same pruned tree, the longer result winning; when even
+   that is too short to be an article, the extraction is redone on the unpruned page;
 4. jusText, with the page language's stoplist, where trafilatura returns too little, and
    the JSON-LD or script-held article where the DOM has none;
 5. drop the headline, link-list lines and trailing teaser links from the result.
@@ -41,9 +42,16 @@ def extract_html(html: str, tree: Any, url: str | None, config: ExtractConfig) -
     headlines = headline_candidates(tree)
     language = (tree.get("lang") or "").strip()
     prose = prose_chars(tree, config.prose_run_chars)
-    lines, dropped, pruned = _pruned(html, tree, url, headlines, prose, config)
+    pruned, marked = _prune(html, tree, prose, config)
+    lines, dropped = _cleaned(_trafilatura(tree, url, config.fast, config), headlines, marked,
+                              config)
     extractor = "trafilatura"
     if _collapsed(lines, prose, config):
+        full, full_dropped = _cleaned(_trafilatura(tree, url, False, config), headlines,
+                                      marked, config)
+        if _chars(full) > _chars(lines):
+            lines, dropped, extractor = full, full_dropped, "trafilatura_full"
+    if _chars(lines) < config.min_text_chars:
         whole, whole_dropped = _unpruned(html, url, headlines, config)
         if _chars(whole) > _chars(lines):
             pruned = [_redo_change(pruned, whole, prose)]
@@ -66,17 +74,13 @@ def extract_html(html: str, tree: Any, url: str | None, config: ExtractConfig) -
                       signals={"extractor": extractor, "extract_dropped": len(changes)})
 
 
-def _pruned(html: str, tree: Any, url: str | None, headlines: set[str], prose: int,
-            config: ExtractConfig) -> tuple[list[str], list[Change], list[Change]]:
-    """Fast trafilatura on the tree without its chrome tags and chrome-named elements:
-    the kept lines, the lines dropped after extraction, the elements pruned before."""
+def _prune(html: str, tree: Any, prose: int, config: ExtractConfig) -> tuple[list[Change], bool]:
+    """The tree without its chrome tags and chrome-named elements, links marked: the
+    elements pruned, and whether the links could be marked."""
     limit, run = int(config.chrome_max_share * prose), config.prose_run_chars
     changes = strip_chrome_tags(tree, config.drop_tags.split(), limit, run)
     changes += prune_chrome(tree, frozenset(config.chrome_tokens.split()), limit, run)
-    marked = mark_links(tree, html)
-    lines, dropped = _cleaned(_trafilatura(tree, url, config.fast, config), headlines,
-                              marked, config)
-    return lines, dropped, changes
+    return changes, mark_links(tree, html)
 
 
 def _unpruned(html: str, url: str | None, headlines: set[str],

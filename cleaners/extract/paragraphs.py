@@ -30,11 +30,13 @@ class Rules:
 
 
 def mark_links(tree: Any, html: str) -> bool:
-    """Bracket every non-empty link's text; False (no marks) if the page uses the brackets."""
+    """Bracket the text of every non-empty link to another page; False (no marks) if the
+    page uses the brackets. A link to a fragment of this page (``href="#benefits"``) is no
+    way out of it: a heading's own anchor, a table of contents."""
     if LINK_OPEN in html or LINK_CLOSE in html:
         return False
     for link in tree.iter("a"):
-        if not "".join(link.itertext()).strip():
+        if (link.get("href") or "").startswith("#") or not "".join(link.itertext()).strip():
             continue
         link.text = LINK_OPEN + (link.text or "")
         if len(link):

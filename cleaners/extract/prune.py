@@ -16,6 +16,7 @@ own cleaning drops an article held in a ``<header>`` or a ``TableOfContents_body
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -27,7 +28,6 @@ _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _CONTAINER_TAGS = frozenset({"html", "body", "main", "article"})
 # tags whose content is code, not page text: always removed, without a guard or a Change
 _CODE_TAGS = frozenset({"script", "style", "template"})
-_TEXT = etree.XPath(".//text()")
 _NOT_PROSE = frozenset({"a", "script", "style", "noscript", "template"})
 
 
@@ -35,16 +35,23 @@ def prose_chars(element: Any, min_run: int) -> int:
     """Characters of prose under ``element``: text runs of ``min_run``+ characters outside
     links and code. Menus and link lists are short runs or link text; paragraphs are not."""
     total = 0
-    for text in _TEXT(element):
-        if len(text) < min_run:
-            continue
-        run = len(" ".join(text.split()))
-        holder = text.getparent()
-        if text.is_tail and holder is not None:
-            holder = holder.getparent()
-        if run >= min_run and (holder is None or holder.tag not in _NOT_PROSE):
-            total += run
+    for node in element.iter():
+        text = node.text
+        if text and len(text) >= min_run and isinstance(node.tag, str) \
+                and node.tag not in _NOT_PROSE:
+            total += _run(text, min_run)
+        tail = node.tail
+        if tail and len(tail) >= min_run and node is not element:
+            holder = node.getparent()
+            if holder is None or holder.tag not in _NOT_PROSE:
+                total += _run(tail, min_run)
     return total
+
+
+def _run(text: str, min_run: int) -> int:
+    """The length of ``text`` with its whitespace collapsed, if still ``min_run`` or more."""
+    run = len(" ".join(text.split()))
+    return run if run >= min_run else 0
 
 
 def strip_code(tree: Any) -> None:
@@ -67,10 +74,31 @@ def strip_chrome_tags(tree: Any, tags: list[str], limit: int, min_run: int) -> l
                  lambda el: f"tag <{el.tag}>")
 
 
-def attribute_tokens(element: Any) -> set[str]:
-    """The lower-cased words of an element's class and id (``share-bar`` -> share, bar)."""
-    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
-    return {token for token in _TOKEN_SPLIT.split(names) if token}
+def _tokens(text: str) -> set[str]:
+    return {token for token in _TOKEN_SPLIT.split(text.lower()) if token}
+
+
+def chrome_words(element: Any, chrome_tokens: frozenset[str]) -> set[str]:
+    """The chrome words among an element's class and id words (``share-bar`` -> share).
+
+    An id spelled from the element's own text is the text's slug, not a name the
+    template gave: ``<h2 id="h-what-is-social-shopping">What is Social Shopping?</h2>``
+    (WordPress, Markdown and table-of-contents plugins write these) names no chrome.
+    """
+    names, ident = element.get("class"), element.get("id")
+    if not names and not ident:
+        return set()
+    words = chrome_tokens & _tokens(names or "")
+    by_id = chrome_tokens & _tokens(ident or "")
+    if by_id - words and not _slug_of_text(element):
+        words |= by_id
+    return words
+
+
+def _slug_of_text(element: Any) -> bool:
+    """Every word of two or more letters in the id is a word of the element's text."""
+    words = {token for token in _tokens(element.get("id") or "") if len(token) > 1}
+    return len(words) >= 2 and words <= _tokens(element.text_content())
 
 
 def prune_chrome(tree: Any, chrome_tokens: frozenset[str], limit: int,
@@ -80,7 +108,8 @@ def prune_chrome(tree: Any, chrome_tokens: frozenset[str], limit: int,
     An element holding over ``limit`` characters of prose is kept whatever its name: a
     wrapper called ``post-with-share-bar`` is the article.
     """
-    candidates = [el for el in tree.iter("*") if _is_chrome(el, chrome_tokens)]
+    named = _naming(chrome_tokens)
+    candidates = [el for el in tree.iter("*") if _is_chrome(el, chrome_tokens, named)]
     return _drop(tree, candidates, limit, min_run, lambda el: _chrome_reason(el, chrome_tokens))
 
 
@@ -112,15 +141,26 @@ def _holds_prose(elements: list[Any], limit: int, min_run: int) -> bool:
 
 
 def _chrome_reason(element: Any, chrome_tokens: frozenset[str]) -> str:
-    words = sorted(chrome_tokens & attribute_tokens(element))
+    words = sorted(chrome_words(element, chrome_tokens))
     return f"class/id word {', '.join(words)}" if words else f"tag <{element.tag}>"
 
 
-def _is_chrome(element: Any, chrome_tokens: frozenset[str]) -> bool:
+def _is_chrome(element: Any, chrome_tokens: frozenset[str], named: re.Pattern[str]) -> bool:
     tag = element.tag
     if not isinstance(tag, str) or tag in _CONTAINER_TAGS:
         return False
-    return tag in chrome_tokens or not chrome_tokens.isdisjoint(attribute_tokens(element))
+    if tag in chrome_tokens:
+        return True
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return named.search(names.lower()) is not None and bool(chrome_words(element, chrome_tokens))
+
+
+@lru_cache(maxsize=4)
+def _naming(chrome_tokens: frozenset[str]) -> re.Pattern[str]:
+    """One search for any chrome word in a class/id string (most elements have none), before
+    the string is split into its words."""
+    words = "|".join(sorted(map(re.escape, chrome_tokens), key=len, reverse=True))
+    return re.compile(f"(?<![a-z0-9])(?:{words})(?![a-z0-9])")
 
 
 def _detached(element: Any, root: Any) -> bool:

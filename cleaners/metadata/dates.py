@@ -23,6 +23,7 @@ from dateutil import parser as dateutil_parser
 
 from cleaners.config import MetadataConfig
 from cleaners.metadata.choice import Candidate, Choice
+from cleaners.metadata.search import htmldate_search
 from cleaners.metadata.sources import PageSources
 from cleaners.metadata.text import tidy
 
@@ -110,12 +111,9 @@ def url_dates(urls: list[str | None]) -> list[Candidate]:
 
 
 def searched_date(tree: Any, extensive: bool) -> list[Candidate]:
-    """htmldate's original publication date. It copies the tree before pruning it."""
-    from htmldate import find_date
-
+    """htmldate's original publication date, short of its whole-page scan (search.py)."""
     try:
-        found = find_date(tree, original_date=True, extensive_search=extensive,
-                          outputformat="%Y-%m-%d", max_date="2100-01-01")
+        found = htmldate_search(tree, extensive)
     except (ValueError, TypeError):
         return []
     return [Candidate("htmldate", found)] if found else []
