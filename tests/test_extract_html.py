@@ -338,3 +338,15 @@ def test_an_id_spelled_from_the_text_names_no_chrome() -> None:
                       "</h2></body></html>", CONFIG)
     dropped = [c.text for c in prune_chrome(tree, frozenset({"social", "share"}), 10**6, 20)]
     assert dropped == ["Facebook X"]
+
+
+@pytest.mark.skipif(not (WCXB_DEV / "html/0545.html.gz").exists(), reason="no ../shared WCXB")
+def test_a_forum_thread_keeps_its_posts() -> None:
+    """WCXB dev page 0545 (an Invision forum thread) says in its JSON-LD that it is a
+    ``DiscussionForumPosting``; trafilatura reads that and keeps the posts, which it would
+    drop as comments. The JSON-LD stays in the tree it gets (F1 0.06 without it, 0.79)."""
+    html, gold = _wcxb("0545")
+    posts = [p for p in gold["ground_truth"]["main_content"].split("\n") if len(p) > 120]
+    body = _extract(html).body
+    kept = [p for p in posts if p[:80] in body]
+    assert len(posts) >= 8 and len(kept) >= 0.8 * len(posts)

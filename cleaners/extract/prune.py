@@ -55,14 +55,23 @@ def _run(text: str, min_run: int) -> int:
 
 
 def strip_code(tree: Any) -> None:
-    """Remove comments, processing instructions, scripts, styles and templates.
+    """Remove comments, processing instructions, scripts, styles and templates, but the
+    page's JSON-LD: structured data, not code, that trafilatura reads (a
+    ``DiscussionForumPosting`` tells it a forum's posts are the content, not comments).
+    A JSON-LD ``articleBody`` goes too: trafilatura's fallback keeps its first paragraph,
+    ``embedded.py`` reads it whole when the DOM holds no article.
 
     Comments matter beyond chrome: trafilatura parses its own input with comments removed,
     and a tree that keeps them extracts worse (F1 0.9607 against 0.9641 on ScrapingHub).
-    Scripts go even from the unpruned page: trafilatura's fallbacks would read JSON as text.
+    Other scripts go even from the unpruned page: trafilatura's fallbacks would read their
+    code as text.
     """
-    etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, *_CODE_TAGS,
-                         with_tail=False)
+    etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, "style",
+                         "template", with_tail=False)
+    for script in list(tree.iter("script")):
+        if (script.get("type") or "").strip().lower() != "application/ld+json" \
+                or "articleBody" in (script.text or ""):
+            script.drop_tree()
 
 
 def strip_chrome_tags(tree: Any, tags: list[str], limit: int, min_run: int) -> list[Change]:

@@ -50,7 +50,7 @@ def page_metadata(tree: Any, url: str | None, config: MetadataConfig | None = No
     src = gather(tree)
     sites = site_keys(src, url)
     meta = PageMeta(site=site_name(src), url=url or src.url, language=declared_language(src))
-    meta.choices["title"] = choose_title(title_candidates(src, url),
+    meta.choices["title"] = choose_title(title_candidates(src, sites),
                                          tuple(config.title_order.split(",")))
     meta.title = meta.choices["title"].value
     is_org = partial(is_organisation, sites=sites, agencies=set(agencies()))

@@ -94,16 +94,16 @@ def shared_tail(titles: Iterable[str], headline: str | None) -> set[str]:
     return {t for t in found if t}
 
 
-def title_candidates(src: PageSources, url: str | None = None) -> dict[str, str]:
-    """Each source's headline, site names cut off; sources that give none are absent."""
+def title_candidates(src: PageSources, sites: set[str]) -> dict[str, str]:
+    """Each source's headline, the site's names (``sites``: :func:`site_keys`) cut off;
+    sources that give none are absent."""
     h1 = _headline_h1(src)
     ld = next((tidy(a["headline"]) for a in src.articles if isinstance(a.get("headline"), str)
                and tidy(a["headline"])), "")
     raw = {"ld": ld, "og": tidy(_first(src.meta.get("og:title"))),
            "twitter": tidy(_first(src.meta.get("twitter:title"))), "h1": h1,
            "title": tidy(src.title_tag)}
-    sites = site_keys(src, url)
-    sites |= shared_tail([raw["og"], raw["title"], raw["twitter"]], ld or h1)
+    sites = sites | shared_tail([raw["og"], raw["title"], raw["twitter"]], ld or h1)
     return {name: strip_site(_unwrapped(text), sites) for name, text in raw.items() if text}
 
 
