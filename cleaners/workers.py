@@ -2,15 +2,18 @@
 
 Nothing imports it but the fork server (:func:`cleaners.runner.executors.worker_context`). Importing it
 is what the fork server does before it forks any worker: it imports the per-article path
-and loads the language models once (~135 MB), so every worker it forks shares those pages,
+and loads the language models once (~135 MB) and compiles htmldate's date-parser
+locales (1.3 s), so every worker it forks shares those pages,
 and the main process, which never detects a language, does not hold them. Forking the main
 process instead would copy a process that holds the indexes and runs the pool's threads.
 """
 from __future__ import annotations
 
 from cleaners.language import preload
+from cleaners.metadata.search import warm
 from cleaners.pipeline import process_batch
 
 preload()
+warm()
 
 __all__ = ["process_batch"]  # imported so that the workers share it

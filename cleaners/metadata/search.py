@@ -61,3 +61,12 @@ def _searched(core: Any, tree: Any, options: Any) -> str | None:
         if core.MIN_SEGMENT_LEN < len(segment) < core.MAX_SEGMENT_LEN:
             reference = core.compare_reference(reference, segment, options)
     return core.check_extracted_reference(reference, options)
+
+
+def warm() -> None:
+    """Compile dateparser's locale patterns now, once per process (1.3 s): a string no
+    locale reads makes htmldate's parser try, and so compile, every one. Else the first
+    page that needs it pays, in every worker; the fork server calls this before forking."""
+    from htmldate.extractors import get_external_parser
+
+    get_external_parser().get_date_data("3 xyzzy 2024")

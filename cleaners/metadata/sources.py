@@ -15,21 +15,16 @@ from lxml import etree
 ARTICLE_TYPES = re.compile(r"(article|posting|report)$", re.I)
 SPACE = re.compile(r"\s+")
 # byline containers: class/id/itemprop/rel naming the author, not the author's bio box
-# (a class test first, and no concat(): the page's costliest query took twice as long)
-BYLINE_XPATH = etree.XPath(
-    "//*[@class][contains(@class, 'author') or contains(@class, 'Author') or "
-    "contains(@class, 'autor') or contains(@class, 'Autor') or contains(@class, 'byline') or "
-    "contains(@class, 'Byline')] | //*[@rel='author' or @itemprop='author' or "
-    "contains(@id, 'author')]")
+BYLINE_CLASS = re.compile("author|Author|autor|Autor|byline|Byline")
 AUTHOR_LINK_XPATH = etree.XPath(
     "//a[contains(@href, '/author/') or contains(@href, '/authors/')]")
 # elements stating a date: <time>, and schema.org microdata outside <meta>
 DATED_XPATH = etree.XPath("//time | //*[@itemprop='datePublished' or "
                           "@itemprop='dateCreated' or @itemprop='dateModified'][not(self::meta)]")
 # a visible dateline: an element its class names as a date ("post-date", "entry-date", "time")
-DATELINE_XPATH = etree.XPath(
-    "//*[@class][contains(@class, 'date') or contains(@class, 'Date') or @class='time' or "
-    "contains(@class, 'publish')][not(self::time or self::meta or self::script)]")
+DATELINE_CLASS = re.compile("date|Date|publish")
+NOT_DATELINE = frozenset({"time", "meta", "script"})
+TOP_ELEMENTS = etree.XPath("/*")  # the root, and any element a broken page puts beside it
 DATELINE_LABEL = re.compile(r"^(?:(?:last\s+)?(?:published|posted|updated|modified|date|"
                             r"on|at|le|am|veröffentlicht|aktualisiert)\b\s*:?\s*)+", re.I)
 UPDATED = re.compile(r"updat|modif|aktualisiert|revis", re.I)
@@ -83,9 +78,10 @@ def gather(tree: Any) -> PageSources:
     title = tree.find(".//title")
     src.title_tag = clean(title.text_content()) if title is not None else None
     src.h1s = [t for t in (clean(h.text_content()) for h in tree.iter("h1")) if t]
-    src.bylines = _bylines(tree)
+    bylines, datelines = _named_elements(tree)
+    src.bylines = _bylines(bylines)
     src.author_links = _author_links(tree)
-    src.dated = _dated(tree)
+    src.dated = _dated(tree) + _datelines(datelines)
     canonical = tree.xpath("//link[@rel='canonical']/@href")
     src.url = (canonical[0] if canonical else None) or next(iter(src.meta.get("og:url", [])), None)
     return src
@@ -143,10 +139,27 @@ def _objects(data: Any, depth: int = 0) -> list[dict[str, Any]]:
     return found
 
 
-def _bylines(tree: Any) -> list[str]:
+def _named_elements(tree: Any) -> tuple[list[Any], list[Any]]:
+    """Byline and dateline elements, in page order: one walk of the page, in place of two
+    XPath scans whose class tests were 4.7 of gather's 6.4 ms a WCXB page (now 3.9 ms)."""
+    bylines, datelines = [], []
+    for top in TOP_ELEMENTS(tree):
+        for node in top.iter(etree.Element):
+            names = node.get("class")
+            if (names is not None and BYLINE_CLASS.search(names)) or \
+                    node.get("rel") == "author" or node.get("itemprop") == "author" or \
+                    "author" in (node.get("id") or ""):
+                bylines.append(node)
+            if names is not None and (names == "time" or DATELINE_CLASS.search(names)) and \
+                    node.tag not in NOT_DATELINE:
+                datelines.append(node)
+    return bylines, datelines
+
+
+def _bylines(nodes: list[Any]) -> list[str]:
     """Texts of byline-like elements outside scripts, asides and footers, in page order."""
     out: list[str] = []
-    for node in BYLINE_XPATH(tree):
+    for node in nodes:
         if not isinstance(node.tag, str) or node.tag in ("meta", "link", "script", "style", "body",
                                                           "html", "img"):
             continue
@@ -187,14 +200,14 @@ def _dated(tree: Any) -> list[tuple[str, str]]:
         else:
             headline = any(a in near for a in node.iterancestors())
             out.append(("time:headline" if headline else "time:page", value))
-    return out + _datelines(tree)
+    return out
 
 
-def _datelines(tree: Any) -> list[tuple[str, str]]:
+def _datelines(nodes: list[Any]) -> list[tuple[str, str]]:
     """Short visible datelines ('Published March 9, 2026'), label removed; ``dateline:updated``
     when the label says so, ``dateline:teaser`` inside a teaser block."""
     out: list[tuple[str, str]] = []
-    for node in DATELINE_XPATH(tree):
+    for node in nodes:
         text = clean(" ".join(node.itertext()))
         if not text or len(text) > MAX_DATELINE or len(node) > 3:
             continue
