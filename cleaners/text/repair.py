@@ -29,26 +29,32 @@ def normalize_whitespace(text: str) -> str:
     return "\n\n".join(p for p in cleaned if p)
 
 
-# (name, pattern, replacement): spacing and punctuation only, never a word.
-PUNCTUATION_FIXES: tuple[tuple[str, re.Pattern[str], str], ...] = (
+# (name, pattern, replacement, text one of which each match holds): spacing and punctuation
+# only, never a word. The texts skip a pattern's scan of a page that cannot match it.
+SPACED_COMMA = (" ,", "\t,")
+PUNCTUATION_FIXES: tuple[tuple[str, re.Pattern[str], str, tuple[str, ...]], ...] = (
     # 'Singh. , in' -> 'Singh, in': a stray period before a comma after a word
-    ("stray_period_comma", re.compile(r"(?<=[a-z]{2})\.[ \t]+,(?=[ \t]+[a-z])"), ","),
+    ("stray_period_comma", re.compile(r"(?<=[a-z]{2})\.[ \t]+,(?=[ \t]+[a-z])"), ",",
+     SPACED_COMMA),
     # 'will remain. ,' at a paragraph's end -> 'will remain.'
-    ("trailing_comma", re.compile(r"(?<=[.!?])([\"\u201d\u2019]?)[ \t]+,[ \t]*$", re.MULTILINE), r"\1"),
+    ("trailing_comma", re.compile(r"(?<=[.!?])([\"\u201d\u2019]?)[ \t]+,[ \t]*$", re.MULTILINE),
+     r"\1", SPACED_COMMA),
     # 'word , word' -> 'word, word'
-    ("space_before_comma", re.compile(r"(?<=\w) +,(?=\s)"), ","),
+    ("space_before_comma", re.compile(r"(?<=\w) +,(?=\s)"), ",", (" ,",)),
     # 'Sovereign.\u201dEquality' -> 'Sovereign.\u201d Equality' (curly: always a closing quote)
-    ("space_after_quote", re.compile(r"(?<=[.!?,]\u201d)(?=[A-Z0-9])"), " "),
+    ("space_after_quote", re.compile(r"(?<=[.!?,]\u201d)(?=[A-Z0-9])"), " ", ("\u201d",)),
     # 'Sovereign."Equality' -> 'Sovereign." Equality' (straight quote right after a full stop)
-    ("space_after_quote", re.compile(r'(?<=[.!?]")(?=[A-Z][a-z])'), " "),
+    ("space_after_quote", re.compile(r'(?<=[.!?]")(?=[A-Z][a-z])'), " ", ('"',)),
     # 'ByBySantosh' -> 'By Santosh'
-    ("doubled_byline", re.compile(r"\bBy(?:By)+(?=[A-Z])"), "By "),
+    ("doubled_byline", re.compile(r"\bBy(?:By)+(?=[A-Z])"), "By ", ("ByBy",)),
 )
 
 
 def fix_punctuation(text: str) -> tuple[str, list[Change]]:
     changes = []
-    for name, pattern, replacement in PUNCTUATION_FIXES:
+    for name, pattern, replacement, needs in PUNCTUATION_FIXES:
+        if not any(need in text for need in needs):
+            continue
         found = [m.group(0) or m.string[max(0, m.start() - 12):m.end() + 12]
                  for m in pattern.finditer(text)]
         if found:
