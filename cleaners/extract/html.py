@@ -46,7 +46,7 @@ def extract_html(html: str, tree: Any, url: str | None, config: ExtractConfig) -
     lines, dropped = _cleaned(_trafilatura(tree, url, config.fast, config), headlines, marked,
                               config)
     extractor = "trafilatura"
-    if _collapsed(lines, prose, config):
+    if config.fast and _collapsed(lines, prose, config):  # full mode, unless that ran
         full, full_dropped = _cleaned(_trafilatura(tree, url, False, config), headlines,
                                       marked, config)
         if _chars(full) > _chars(lines):

@@ -66,8 +66,8 @@ def strip_code(tree: Any) -> None:
     Other scripts go even from the unpruned page: trafilatura's fallbacks would read their
     code as text.
     """
-    etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction, "style",
-                         "template", with_tail=False)
+    etree.strip_elements(tree, etree.Comment, etree.ProcessingInstruction,
+                         *(_CODE_TAGS - {"script"}), with_tail=False)
     for script in list(tree.iter("script")):
         if (script.get("type") or "").strip().lower() != "application/ld+json" \
                 or "articleBody" in (script.text or ""):
@@ -118,8 +118,9 @@ def prune_chrome(tree: Any, chrome_tokens: frozenset[str], limit: int,
     wrapper called ``post-with-share-bar`` is the article.
     """
     named = _naming(chrome_tokens)
-    candidates = [el for el in tree.iter("*") if _is_chrome(el, chrome_tokens, named)]
-    return _drop(tree, candidates, limit, min_run, lambda el: _chrome_reason(el, chrome_tokens))
+    reasons = {el: why for el in tree.iter("*")
+               if (why := _chrome_reason(el, chrome_tokens, named))}
+    return _drop(tree, list(reasons), limit, min_run, reasons.__getitem__)
 
 
 def _drop(tree: Any, candidates: list[Any], limit: int, min_run: int,
@@ -149,19 +150,17 @@ def _holds_prose(elements: list[Any], limit: int, min_run: int) -> bool:
     return sum(prose_chars(element, min_run) for element in elements) > limit
 
 
-def _chrome_reason(element: Any, chrome_tokens: frozenset[str]) -> str:
-    words = sorted(chrome_words(element, chrome_tokens))
-    return f"class/id word {', '.join(words)}" if words else f"tag <{element.tag}>"
-
-
-def _is_chrome(element: Any, chrome_tokens: frozenset[str], named: re.Pattern[str]) -> bool:
+def _chrome_reason(element: Any, chrome_tokens: frozenset[str],
+                   named: re.Pattern[str]) -> str | None:
+    """Why ``element`` is chrome (its class/id words, else its tag), or None."""
     tag = element.tag
     if not isinstance(tag, str) or tag in _CONTAINER_TAGS:
-        return False
-    if tag in chrome_tokens:
-        return True
-    names = f"{element.get('class') or ''} {element.get('id') or ''}"
-    return named.search(names.lower()) is not None and bool(chrome_words(element, chrome_tokens))
+        return None
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+    words = chrome_words(element, chrome_tokens) if named.search(names) else set()
+    if words:
+        return f"class/id word {', '.join(sorted(words))}"
+    return f"tag <{tag}>" if tag in chrome_tokens else None
 
 
 @lru_cache(maxsize=4)
