@@ -6,13 +6,14 @@ Runs ``cleaners.pipeline.process`` (with ``Config()``) and ``trafilatura.extract
 (``../shared/bench/extraction/scrapinghub``: 181 gzipped pages and ground-truth.json),
 scores both with the shared scorer (``../shared/tools/score_extraction.py``, imported,
 so the metric is exactly the benchmark's) and times both with the HTML already in memory,
-in one process; docs/s is the median over ``--runs`` passes.
+in one process, the two interleaved page by page (see :func:`interleaved`); docs/s is the
+median over ``--runs`` passes.
 
 Then the same over the WCXB dev split (``../shared/bench/extraction/wcxb_dev``: 1,497
 pages of every type, 793 articles) against ``trafilatura.extract(html,
 include_comments=False)``, scored with ``../shared/tools/score_wcxb.py`` (imported): a
 table per page type, articles first, and the article pages where the project keeps much
-less of the gold than trafilatura. One timed pass (about 3 minutes on one core);
+less of the gold than trafilatura. One timed pass, interleaved (about 4 minutes on one core);
 ``--wcxb-pages N`` takes the first N pages for a quicker look.
 
 Exit status 0 only when, on ScrapingHub, the project's F1 >= ``--min-f1`` (0.965) and >=
@@ -123,20 +124,39 @@ def extract_step_rate(pages: list[Page], config: Config, runs: int) -> float:
     return statistics.median(rates)
 
 
-def run(name: str, extract: Callable[[Page], str], pages: list[Page], runs: int,
-        scorer: ModuleType, gold: dict[str, dict]) -> Result:
-    """Extract every page ``runs`` times; score the last pass, time each pass."""
-    rates, bodies = [], {}
+def interleaved(extractors: dict[str, Callable[[Page], str]], pages: list[Page],
+                runs: int) -> tuple[dict[str, dict[str, str]], dict[str, float]]:
+    """Every extractor on each page in turn, the order alternating page by page; the
+    bodies of the last pass and each extractor's docs/s, the median over ``runs`` passes.
+
+    Interleaved so that both tools meet the same machine: on these shared virtual cores a
+    whole pass of one tool then of the other saw the machine's speed drift by a third
+    between the two (trafilatura alone at 49 then 33 docs/s, minutes apart), which moved
+    the ratio more than any change of ours.
+    """
+    names = list(extractors)
+    rates: dict[str, list[float]] = {name: [] for name in names}
+    bodies: dict[str, dict[str, str]] = {name: {} for name in names}
     for _ in range(max(1, runs)):
-        start = time.perf_counter()
-        bodies = {page.id: extract(page) for page in pages}
-        rates.append(len(pages) / (time.perf_counter() - start))
+        spent = dict.fromkeys(names, 0.0)
+        for i, page in enumerate(pages):
+            for name in names[::-1] if i % 2 else names:
+                start = time.perf_counter()
+                bodies[name][page.id] = extractors[name](page)
+                spent[name] += time.perf_counter() - start
+        for name in names:
+            rates[name].append(len(pages) / spent[name])
+    return bodies, {name: statistics.median(r) for name, r in rates.items()}
+
+
+def scored(name: str, bodies: dict[str, str], rate: float, pages: list[Page],
+           scorer: ModuleType, gold: dict[str, dict]) -> Result:
     records = [{"source": page.source, "body": bodies[page.id]} for page in pages]
     preds = scorer._from_records(records, Counter())
     metrics, per_doc = scorer.score(gold, preds)
     summary = {k: v for k, v in metrics.items() if not k.startswith("_")}
     summary["per_doc"] = per_doc
-    return Result(name, bodies, statistics.median(rates), summary)
+    return Result(name, bodies, rate, summary)
 
 
 def write_outputs(out: Path, results: list[Result], pages: list[Page]) -> None:
@@ -177,12 +197,6 @@ def wcxb_pages(bench: Path, scorer: ModuleType, limit: int) -> tuple[list[Page],
 
 def wcxb_trafilatura(page: Page) -> str:
     return trafilatura.extract(page.html, include_comments=False) or ""
-
-
-def timed(extract: Callable[[Page], str], pages: list[Page]) -> tuple[dict[str, str], float]:
-    start = time.perf_counter()
-    bodies = {page.id: extract(page) for page in pages}
-    return bodies, len(pages) / (time.perf_counter() - start)
 
 
 def wcxb_docs(scorer: ModuleType, gold: dict[str, dict], bodies: dict[str, str]) -> list[dict]:
@@ -241,8 +255,9 @@ def run_wcxb(args: argparse.Namespace, config: Config) -> list[str]:
     """Run, print and judge WCXB dev; the bar's failures."""
     scorer = load_scorer(args.wcxb_scorer)
     pages, gold = wcxb_pages(args.wcxb, scorer, args.wcxb_pages)
-    project, rate = timed(lambda p: project_body(p, config), pages)
-    baseline, base_rate = timed(wcxb_trafilatura, pages)
+    bodies, rates = interleaved({"project": lambda p: project_body(p, config),
+                                 "trafilatura": wcxb_trafilatura}, pages, 1)
+    (project, baseline), (rate, base_rate) = bodies.values(), rates.values()
     docs = {"project": wcxb_docs(scorer, gold, project),
             "trafilatura": wcxb_docs(scorer, gold, baseline)}
     tables = {who: by_type(d, scorer.TYPE_ORDER) for who, d in docs.items()}
@@ -298,8 +313,9 @@ def main(argv: list[str] | None = None) -> int:
     project_body(pages[0], config)  # warm imports and caches before timing
     warm_dates()  # the fork server's one-off set-up for every run's workers (1.3 s)
     trafilatura_body(pages[0])
-    results = [run("project", lambda p: project_body(p, config), pages, args.runs, scorer, gold),
-               run("trafilatura", trafilatura_body, pages, args.runs, scorer, gold)]
+    bodies, rates = interleaved({"project": lambda p: project_body(p, config),
+                                 "trafilatura": trafilatura_body}, pages, args.runs)
+    results = [scored(name, bodies[name], rates[name], pages, scorer, gold) for name in bodies]
     print(f"{len(pages)} pages, {args.runs} timed runs each")
     print(f"{'':<12} {'F1':>7} {'P':>7} {'R':>7} {'docs/s':>8}")
     for r in results:

@@ -154,6 +154,20 @@ def test_the_headline_a_reader_sees_unless_it_is_a_logo() -> None:
     assert meta_of(logo).choices["title"].winner.source == "og"
 
 
+def test_the_headline_on_the_page_beats_the_share_card_title() -> None:
+    """WCXB dev page 0037: og:title is the share card's rewrite; the <h1> is the headline
+    its gold (and its reader) has. A name-like <h1> ('City News' above) is no headline."""
+    page_0037 = page('<meta property="og:title" content="Top 10 IT Security Best Practices '
+                     'for 2025: Protect Your Business">',
+                     "<h1>IT &amp; Cybersecurity Best Practices to Protect Your Business</h1>"
+                     f"<p>{BODY}</p>")
+    choice = meta_of(page_0037).choices["title"]
+    assert (choice.winner.source, choice.value) == (
+        "h1", "IT & Cybersecurity Best Practices to Protect Your Business")
+    alone = page("", "<h1>City News</h1>" f"<p>{BODY}</p>")
+    assert meta_of(alone).title == "City News"  # a name is still the title of a page with no other
+
+
 def test_htmldate_searches_only_where_the_page_leaves_the_date_open() -> None:
     """A declared date that a visible dateline confirms outweighs whatever htmldate's search
     and the text could add, so the search is skipped; a page whose one date is a <time> by
