@@ -97,6 +97,12 @@ class ExtractConfig:
     link_line_share: float = setting(
         0.8, "ScrapingHub: dropping any line that is 80%+ link text +0.0017 F1 ('Read more: "
         "<link>', link lists); 0.6 gave +0.0011")
+    merged_line_chars: int = setting(
+        2000, "a fast extraction whose longest line has 2,000+ characters and most of the text "
+        "is trafilatura's fallback gluing the page into one paragraph: it is redone in full "
+        "mode, kept when full mode gives paragraphs with half the text or more. WCXB dev: 3 "
+        "pages (the same 3 from 1,000 characters, share 0.3 or 0.5); articles 0214 0.896 -> "
+        "0.953 and 4661 0.954 -> 0.994, forum 0503 0.251 -> 0.171; ScrapingHub unchanged")
     min_text_chars: int = setting(
         200, "jusText's length_high is 200 chars: below it trafilatura's result is re-checked "
         "unpruned and with jusText, and a page under it after every extractor is not an "

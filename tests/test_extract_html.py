@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -262,6 +263,23 @@ def test_a_page_the_pruned_tree_leaves_empty_is_redone_unpruned() -> None:
     assert "Many people dream of becoming entrepreneurs" in result.body
     redo = [c for c in result.changes if c.action == "undo_pruning"]
     assert redo and "kept too little" in redo[0].why
+
+
+@pytest.mark.skipif(not (WCXB_DEV / "html/0214.html.gz").exists(), reason="no ../shared WCXB")
+def test_a_page_glued_into_one_paragraph_is_redone_in_full_mode() -> None:
+    """WCXB dev page 0214 (an almanac guide): trafilatura's fast mode falls back to gluing
+    the page, menus and all, into one 12,000-character line; full mode on the same pruned
+    tree gives the article back in its paragraphs."""
+    html, gold = _wcxb("0214")
+    result = _extract(html)
+    lines = result.body.split("\n\n")
+    assert result.signals["extractor"] == "trafilatura_full"
+    assert max(map(len, lines)) < 2000 and len(lines) > 30
+    paragraphs = [p for p in gold["ground_truth"]["main_content"].split("\n") if len(p) > 80]
+    def opening(text: str) -> str:  # the first six words, without bullets and quote styles
+        return " ".join(re.findall(r"\w+", text.lower())[:6])
+    starts = {opening(line) for line in lines}  # each gold paragraph starts a line of its own
+    assert sum(opening(p) in starts for p in paragraphs) >= 0.75 * len(paragraphs)
 
 
 def test_article_under_a_header_button_is_not_stripped() -> None:

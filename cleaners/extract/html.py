@@ -46,10 +46,10 @@ def extract_html(html: str, tree: Any, url: str | None, config: ExtractConfig) -
     lines, dropped = _cleaned(_trafilatura(tree, url, config.fast, config), headlines, marked,
                               config)
     extractor = "trafilatura"
-    if config.fast and _collapsed(lines, prose, config):  # full mode, unless that ran
+    if config.fast and (_collapsed(lines, prose, config) or _merged(lines, config)):
         full, full_dropped = _cleaned(_trafilatura(tree, url, False, config), headlines,
-                                      marked, config)
-        if _chars(full) > _chars(lines):
+                                      marked, config)  # full mode, unless that ran
+        if _chars(full) > _chars(lines) or _restructured(full, lines, config):
             lines, dropped, extractor = full, full_dropped, "trafilatura_full"
     if _chars(lines) < config.min_text_chars:
         whole, whole_dropped = _unpruned(html, url, headlines, config)
@@ -96,6 +96,19 @@ def _collapsed(lines: list[str], prose: int, config: ExtractConfig) -> bool:
     """The extraction kept too little of the page's prose, or too little to be an article."""
     kept = _chars(lines)
     return kept < config.min_text_chars or kept < config.collapse_share * prose
+
+
+def _merged(lines: list[str], config: ExtractConfig) -> bool:
+    """trafilatura's fallback glued the page into one paragraph: one line of
+    ``merged_line_chars`` or more holds most of the text."""
+    longest = max(map(len, lines), default=0)
+    return longest >= config.merged_line_chars and 2 * longest >= _chars(lines)
+
+
+def _restructured(full: list[str], lines: list[str], config: ExtractConfig) -> bool:
+    """Full mode gives a glued extraction back in paragraphs, with half its text or more."""
+    return _merged(lines, config) and not _merged(full, config) \
+        and 2 * _chars(full) >= _chars(lines)
 
 
 def _redo_change(changes: list[Change], lines: list[str], prose: int) -> Change:
