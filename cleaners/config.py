@@ -135,9 +135,9 @@ class MetadataConfig:
         "when a declared title contains it or the <title> starts with it ('shown'), else "
         "twitter:title, the <h1> (one that reads as a name comes last), og:title (the share "
         "card's title, the most often rewritten: it differs from the shown headline on more "
-        "pages than any other field), the <title>. 0.841 / 0.850, held-out 0.842 / 0.837; "
+        "pages than any other field), the <title>. 0.841 / 0.850, held-out 0.842 / 0.841; "
         "the former order (og:title before twitter, the <h1> last) 0.841 / 0.822, held-out "
-        "0.842 / 0.820; without 'shown' 0.853 / 0.805; the <h1> first 0.767 / 0.859. No order "
+        "0.842 / 0.820; without 'shown' 0.853 / 0.805; the <h1> first 0.771 / 0.869. No order "
         "reaches fundus 0.85 and WCXB 0.82 together: the golds follow other conventions")
     organisations_as_authors: bool = setting(
         False, "issue 16: the site, an agency or a desk ('Staff', 'Team') is a credit, never "

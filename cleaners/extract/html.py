@@ -45,11 +45,11 @@ def extract_html(html: str, tree: Any, url: str | None, config: ExtractConfig) -
     pruned, marked = _prune(html, tree, prose, config)
     lines, dropped = _cleaned(_trafilatura(tree, url, config.fast, config), headlines, marked,
                               config)
-    extractor = "trafilatura"
-    if config.fast and (_collapsed(lines, prose, config) or _merged(lines, config)):
+    extractor, merged = "trafilatura", _merged(lines, config)
+    if config.fast and (merged or _collapsed(lines, prose, config)):
         full, full_dropped = _cleaned(_trafilatura(tree, url, False, config), headlines,
                                       marked, config)  # full mode, unless that ran
-        if _chars(full) > _chars(lines) or _restructured(full, lines, config):
+        if _chars(full) > _chars(lines) or merged and _regrouped(full, lines, config):
             lines, dropped, extractor = full, full_dropped, "trafilatura_full"
     if _chars(lines) < config.min_text_chars:
         whole, whole_dropped = _unpruned(html, url, headlines, config)
@@ -105,10 +105,9 @@ def _merged(lines: list[str], config: ExtractConfig) -> bool:
     return longest >= config.merged_line_chars and 2 * longest >= _chars(lines)
 
 
-def _restructured(full: list[str], lines: list[str], config: ExtractConfig) -> bool:
+def _regrouped(full: list[str], glued: list[str], config: ExtractConfig) -> bool:
     """Full mode gives a glued extraction back in paragraphs, with half its text or more."""
-    return _merged(lines, config) and not _merged(full, config) \
-        and 2 * _chars(full) >= _chars(lines)
+    return not _merged(full, config) and 2 * _chars(full) >= _chars(glued)
 
 
 def _redo_change(changes: list[Change], lines: list[str], prose: int) -> Change:
