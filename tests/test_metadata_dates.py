@@ -230,3 +230,18 @@ def test_a_copyright_notice_dates_nothing() -> None:
     assert meta_of(undated, MetadataConfig()).date is None
     dated = undated.replace("<p>", '<p class="meta">Posted on 2024-05-03 by the desk</p><p>', 1)
     assert htmldate_search(lxml_html.document_fromstring(dated), True) == "2024-05-03"
+
+
+def test_a_declared_section_after_the_headline_is_cut() -> None:
+    """fundus kr_HankookIlbo_V2: every title the page declares ends "-정치ㅣ한국일보", the
+    section the page names in content_category and then the site; the headline is neither.
+    A headline that merely ends in a word the section also uses keeps it."""
+    tail = "장동혁, 한동훈 제명했지만… '윤 어게인' 절연 ·외연 확장 부담 커졌다"
+    hankook = page(f'<meta name="content_category" content="정치"><meta property="og:title" '
+                   f'content="{tail}-정치ㅣ한국일보"><title>{tail}-정치ㅣ한국일보</title>',
+                   f"<p>{BODY}</p>")
+    assert meta_of(hankook).title == tail
+    sport = page('<meta property="article:section" content="Sport">'
+                 '<meta property="og:title" content="Council funds a new hall for school sport">',
+                 f"<p>{BODY}</p>")
+    assert meta_of(sport).title == "Council funds a new hall for school sport"

@@ -31,6 +31,9 @@ NAME_WORDS, NAME_CHARS = 3, 20
 # quotes around the whole headline (a CMS quoting its own field: "What is Git?")
 HEADING_MARKS = re.compile(r"^#{1,6}\s+")
 WRAPPING_QUOTES = re.compile(r'^"([^"]+)"$')
+# the page's own section label: "... -정치ㅣ한국일보" with content_category 정치
+SECTION_META = ("article:section", "og:section", "content_category", "section", "category")
+SECTION_TAIL = r"\s*[|\-–—·]\s*{}\s*$"
 SITE_META = ("og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site",
              "publisher", "article:publisher", "copyright")
 
@@ -109,7 +112,28 @@ def title_candidates(src: PageSources, sites: set[str]) -> dict[str, str]:
            "twitter": tidy(_first(src.meta.get("twitter:title"))), "h1": h1,
            "title": tidy(src.title_tag)}
     sites = sites | shared_tail([raw["og"], raw["title"], raw["twitter"]], ld or h1)
-    return {name: strip_site(_unwrapped(text), sites) for name, text in raw.items() if text}
+    sections = _sections(src)
+    return {name: strip_section(strip_site(_unwrapped(text), sites), sections)
+            for name, text in raw.items() if text}
+
+
+def _sections(src: PageSources) -> list[str]:
+    """The section names the page declares (meta tags, JSON-LD ``articleSection``)."""
+    names = [v for name in SECTION_META for v in src.meta.get(name, [])]
+    for obj in src.articles:
+        value = obj.get("articleSection")
+        names += value if isinstance(value, list) else [value]
+    names = {tidy(n).strip(" -|") for n in names if isinstance(n, str)}
+    return [n for n in names if n and len(n.split()) <= MAX_LABEL_WORDS]
+
+
+def strip_section(title: str, sections: list[str]) -> str:
+    """``title`` without a trailing separator and one of the page's ``sections``."""
+    for name in sections:
+        head = re.sub(SECTION_TAIL.format(re.escape(name)), "", title, flags=re.IGNORECASE)
+        if head != title and len(key(head)) >= 8:
+            return head.strip()
+    return title
 
 
 def _unwrapped(title: str) -> str:
@@ -143,6 +167,7 @@ def choose_title(candidates: dict[str, str], order: tuple[str, ...]) -> Choice:
     if source is None:
         return Choice(None, lost)
     return Choice(Candidate(source, _cut_label(candidates[source], candidates)), lost)
+
 
 
 def _given(name: str, candidates: dict[str, str]) -> bool:
