@@ -282,6 +282,21 @@ def test_a_page_glued_into_one_paragraph_is_redone_in_full_mode() -> None:
     assert sum(opening(p) in starts for p in paragraphs) >= 0.75 * len(paragraphs)
 
 
+@pytest.mark.skipif(not (WCXB_DEV / "html/0344.html.gz").exists(), reason="no ../shared WCXB")
+def test_list_items_of_prose_come_back_from_recall_mode() -> None:
+    """WCXB dev page 0344 (a health insurer's blog post): no container trafilatura names as
+    the article, so its fallback reads only the paragraphs and leaves out the list that
+    explains each smartphone feature; its recall mode reads the list."""
+    html, gold = _wcxb("0344")
+    result = _extract(html)
+    assert result.signals["extractor"] == "trafilatura_recall"
+    items = [line.lstrip("- ") for line in gold["ground_truth"]["main_content"].split("\n")
+             if line.startswith("- ")]
+    assert len(items) >= 8  # the features, setting up, charging, calls, texts
+    body = " ".join(result.body.split())
+    assert all(" ".join(item.split()[:4]) in body for item in items)
+
+
 def test_article_under_a_header_button_is_not_stripped() -> None:
     """A malformed page puts <main> under a header <button>: the button holds the page's
     prose, so the tag strip keeps it; the <nav> beside it goes, with its reason."""

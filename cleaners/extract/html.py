@@ -2,7 +2,9 @@
 
 1. prune the tree: comments, tags that never hold prose, elements named as chrome, each
    unless it holds most of the page's prose;
-2. mark links, then trafilatura (fast mode: one extractor per page, for throughput);
+2. mark links, then trafilatura (fast mode: one extractor per page, for throughput); when
+   that leaves out the page's list items of prose, its recall mode (the lists its fallback
+   skips) if that brings them back;
 3. when that keeps too little of the page's prose, trafilatura's full mode (readability
    and jusText compared) on the same pruned tree, the longer result winning; when even
    that is too short to be an article, the extraction is redone on the unpruned page;
@@ -24,7 +26,8 @@ from cleaners.config import ExtractConfig
 from cleaners.extract.paragraphs import (Rules, clean_lines, headline_candidates, mark_links,
                                          unmark)
 from cleaners.extract.parse import parse_html
-from cleaners.extract.prune import prose_chars, prune_chrome, strip_chrome_tags, strip_code
+from cleaners.extract.prune import (list_prose, prose_chars, prune_chrome, strip_chrome_tags,
+                                    strip_code)
 from cleaners.stoplists import stoplist
 from cleaners.extract.embedded import embedded_article
 from cleaners.record import Change, InputError
@@ -43,9 +46,11 @@ def extract_html(html: str, tree: Any, url: str | None, config: ExtractConfig) -
     language = (tree.get("lang") or "").strip()
     prose = prose_chars(tree, config.prose_run_chars)
     pruned, marked = _prune(html, tree, prose, config)
-    lines, dropped = _cleaned(_trafilatura(tree, url, config.fast, config), headlines, marked,
-                              config)
-    extractor, merged = "trafilatura", _merged(lines, config)
+    text, extractor = _trafilatura(tree, url, config.fast, config), "trafilatura"
+    if config.fast:
+        text, extractor = _with_lists(tree, url, text, config)
+    lines, dropped = _cleaned(text, headlines, marked, config)
+    merged = _merged(lines, config)
     if config.fast and (merged or _collapsed(lines, prose, config)):
         full, full_dropped = _cleaned(_trafilatura(tree, url, False, config), headlines,
                                       marked, config)  # full mode, unless that ran
@@ -90,6 +95,30 @@ def _unpruned(html: str, url: str | None, headlines: set[str],
     strip_code(tree)
     marked = mark_links(tree, html)
     return _cleaned(_trafilatura(tree, url, False, config), headlines, marked, config)
+
+
+def _with_lists(tree: Any, url: str | None, text: str,
+                config: ExtractConfig) -> tuple[str, str]:
+    """The fast text, or trafilatura's recall mode where that keeps more of the prose that
+    the page's list items hold, when the fast text left out over ``list_miss_share`` of it.
+
+    trafilatura's fallback for a page whose article container it cannot name reads only
+    paragraphs, code, quotes and tables; its recall mode reads lists (and divs) too.
+    """
+    items = list_prose(tree, config.prose_run_chars)
+    kept = _covered(items, text)
+    if kept >= (1 - config.list_miss_share) * len(items):
+        return text, "trafilatura"
+    recall = _trafilatura(tree, url, True, config, recall=True)
+    if _covered(items, recall) > kept and len(recall) > len(text):
+        return recall, "trafilatura_recall"
+    return text, "trafilatura"
+
+
+def _covered(runs: list[str], text: str) -> int:
+    """How many of ``runs`` the extracted ``text`` holds (by their first 40 characters)."""
+    flat = " ".join(unmark(text).split())
+    return sum(run[:40] in flat for run in runs)
 
 
 def _collapsed(lines: list[str], prose: int, config: ExtractConfig) -> bool:
@@ -144,10 +173,12 @@ def _too_little(body: str, dropped: list[Change], config: ExtractConfig) -> bool
     return len(body) < config.min_text_chars or removed > len(body)
 
 
-def _trafilatura(tree: Any, url: str | None, fast: bool, config: ExtractConfig) -> str:
+def _trafilatura(tree: Any, url: str | None, fast: bool, config: ExtractConfig,
+                 recall: bool = False) -> str:
     """trafilatura's text; ``deduplicate`` stays off (its cache is process-global)."""
     return trafilatura.extract(
-        tree, url=url, fast=fast, favor_precision=config.favor_precision,
+        tree, url=url, fast=fast, favor_precision=config.favor_precision and not recall,
+        favor_recall=recall,
         include_comments=config.include_comments, include_tables=True,
         deduplicate=False) or ""
 

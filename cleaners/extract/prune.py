@@ -48,6 +48,14 @@ def prose_chars(element: Any, min_run: int) -> int:
     return total
 
 
+def list_prose(tree: Any, min_run: int) -> list[str]:
+    """The prose runs (:func:`prose_chars`) that list items hold, whitespace collapsed: a
+    list of explained points, not a menu (whose items are short or links)."""
+    runs = tree.xpath(f"//li//text()[not(ancestor::a)]"
+                      f"[string-length(normalize-space(.)) >= {int(min_run)}]")
+    return list(dict.fromkeys(" ".join(run.split()) for run in runs))
+
+
 def _run(text: str, min_run: int) -> int:
     """The length of ``text`` with its whitespace collapsed, if still ``min_run`` or more."""
     run = len(" ".join(text.split()))
