@@ -26,8 +26,8 @@ from cleaners.config import ExtractConfig
 from cleaners.extract.paragraphs import (Rules, clean_lines, headline_candidates, mark_links,
                                          unmark)
 from cleaners.extract.parse import parse_html
-from cleaners.extract.prune import (list_prose, prose_chars, prune_chrome, strip_chrome_tags,
-                                    strip_code)
+from cleaners.extract.prune import (list_prose, other_prose, prose_chars, prune_chrome,
+                                    strip_chrome_tags, strip_code)
 from cleaners.stoplists import stoplist
 from cleaners.extract.embedded import embedded_article
 from cleaners.record import Change, InputError
@@ -100,15 +100,22 @@ def _unpruned(html: str, url: str | None, headlines: set[str],
 def _with_lists(tree: Any, url: str | None, text: str,
                 config: ExtractConfig) -> tuple[str, str]:
     """The fast text, or trafilatura's recall mode where that keeps more of the prose that
-    the page's list items hold, when the fast text left out over ``list_miss_share`` of it.
+    the page's list items hold.
 
-    trafilatura's fallback for a page whose article container it cannot name reads only
-    paragraphs, code, quotes and tables; its recall mode reads lists (and divs) too.
+    trafilatura's fallback for a page whose article container it cannot name reads the
+    paragraphs of the whole page but no lists; its recall mode reads lists (and divs) too.
+    That fallback's mark: the fast text holds ``list_other_share`` or more of the prose
+    outside lists, yet leaves out over ``list_miss_share`` of the prose in list items.
     """
     items = list_prose(tree, config.prose_run_chars)
+    if not items:
+        return text, "trafilatura"
     kept = _covered(items, text)
     if kept >= (1 - config.list_miss_share) * len(items):
         return text, "trafilatura"
+    others = other_prose(tree, config.prose_run_chars)
+    if _covered(others, text) < config.list_other_share * len(others):
+        return text, "trafilatura"  # the page is missed as a whole, not its lists
     recall = _trafilatura(tree, url, True, config, recall=True)
     if _covered(items, recall) > kept and len(recall) > len(text):
         return recall, "trafilatura_recall"

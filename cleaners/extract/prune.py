@@ -51,9 +51,19 @@ def prose_chars(element: Any, min_run: int) -> int:
 def list_prose(tree: Any, min_run: int) -> list[str]:
     """The prose runs (:func:`prose_chars`) that list items hold, whitespace collapsed: a
     list of explained points, not a menu (whose items are short or links)."""
-    runs = tree.xpath(f"//li//text()[not(ancestor::a)]"
-                      f"[string-length(normalize-space(.)) >= {int(min_run)}]")
-    return list(dict.fromkeys(" ".join(run.split()) for run in runs))
+    return _runs(tree.xpath(f"//li//text()[string-length(.) >= {int(min_run)}]"
+                            f"[not(ancestor::a)]"), min_run)
+
+
+def other_prose(tree: Any, min_run: int) -> list[str]:
+    """The prose runs outside list items."""
+    return _runs(tree.xpath(f"//text()[string-length(.) >= {int(min_run)}]"
+                            f"[not(ancestor::a or ancestor::li)]"), min_run)
+
+
+def _runs(texts: list[str], min_run: int) -> list[str]:
+    runs = (" ".join(text.split()) for text in texts)
+    return list(dict.fromkeys(run for run in runs if len(run) >= min_run))
 
 
 def _run(text: str, min_run: int) -> int:
