@@ -96,7 +96,13 @@ class ExtractConfig:
         "(related-story and teaser lists closing the page)")
     link_line_share: float = setting(
         0.8, "ScrapingHub: dropping any line that is 80%+ link text +0.0017 F1 ('Read more: "
-        "<link>', link lists); 0.6 gave +0.0011")
+        "<link>', link lists); 0.6 gave +0.0011. Since WCXB dev: only before the article's "
+        "first prose line (menus, breadcrumbs, tags) and, after it, when the line reads as an "
+        "inline teaser (an unlinked label, capitals, a chrome phrase): of the link lines after "
+        "prose 68% are in the WCXB article gold (resource, chapter and product lists), of those "
+        "before it 33%. Articles / ScrapingHub: every link line dropped 0.9466 / 0.9652, none "
+        "after prose 0.9473 / 0.9646, teasers after prose 0.9473 / 0.9659; prose from 40 or 160 "
+        "characters: the same within 0.0005")
     merged_line_chars: int = setting(
         2000, "a fast extraction whose longest line has 2,000+ characters and most of the text "
         "is trafilatura's fallback gluing the page into one paragraph: it is redone in full "

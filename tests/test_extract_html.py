@@ -171,16 +171,25 @@ def test_link_share_of_marked_lines() -> None:
 
 
 def test_clean_lines_rules() -> None:
+    """Before the first prose line a link line is header chrome; inside the article a link
+    line is kept (WCXB dev 0154's chapter list, 0275's course handouts) unless it is an
+    inline teaser: a label before the link, a headline link in capitals, a chrome phrase
+    (ScrapingHub's "Also: ...", "Related: ...", "READ MORE: ...", Fox News' capitalised links)."""
     rules = Rules(headline_lines=3, min_headline_chars=10, trailing_link_share=0.5,
-                  link_line_share=0.8)
-    lines = ["Bridge closes to cars", "First paragraph of the story, long enough to matter.",
-             "\u27e6Full coverage of the harbour works\u27e7",
+                  link_line_share=0.8, prose_chars=40)
+    lines = ["Bridge closes to cars", "\u27e6News\u27e7 \u27e6Local\u27e7 \u27e6Harbour\u27e7",
+             "First paragraph of the story, long enough to matter.",
+             "\u27e6Climate Smart Gardening Course Book (pdf)\u27e7",
+             "Also: \u27e6Ferry timetable changes announced for the winter\u27e7",
+             "\u27e6CLICK HERE TO GET THE COURIER APP\u27e7",
+             "\u27e6Click here\u27e7",
              "Second paragraph of the story, also long enough.",
-             "Related: \u27e6Ferry timetable changes announced\u27e7"]
+             "\u27e6Ferry timetable changes announced\u27e7"]
     kept, changes = clean_lines(lines, {"bridge closes to cars - daily courier"}, rules)
-    assert kept == [lines[1], lines[3]]
+    assert kept == [lines[2], "Climate Smart Gardening Course Book (pdf)", lines[7]]
     assert [c.action for c in changes] == ["drop_headline", "drop_link_line",
-                                           "drop_trailing_links"]
+                                           "drop_teaser_link", "drop_teaser_link",
+                                           "drop_teaser_link", "drop_trailing_links"]
 
 
 PARAGRAPHS = [

@@ -10,7 +10,8 @@
    that is too short to be an article, the extraction is redone on the unpruned page;
 4. jusText, with the page language's stoplist, where trafilatura returns too little, and
    the JSON-LD or script-held article where the DOM has none;
-5. drop the headline, link-list lines and trailing teaser links from the result.
+5. drop the headline, trailing teaser links, link lines before the article's first prose
+   and inline teaser links ("Related: ...") from the result.
 Every removal of text is a :class:`Change`.
 """
 from __future__ import annotations
@@ -204,4 +205,5 @@ def _rules(config: ExtractConfig) -> Rules:
     return Rules(headline_lines=config.headline_lines,
                  min_headline_chars=config.min_headline_chars,
                  trailing_link_share=config.trailing_link_share,
-                 link_line_share=config.link_line_share)
+                 link_line_share=config.link_line_share,
+                 prose_chars=config.prose_run_chars)

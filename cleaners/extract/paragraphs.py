@@ -14,11 +14,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from cleaners.record import Change
+from cleaners.text.lexicon import match_line
 
 LINK_OPEN, LINK_CLOSE = "\u27e6", "\u27e7"  # mathematical white square brackets
 _LINK_SPAN = re.compile(f"{LINK_OPEN}([^{LINK_OPEN}{LINK_CLOSE}]*){LINK_CLOSE}")
 _MARKS = str.maketrans("", "", LINK_OPEN + LINK_CLOSE)
 _SPACES = re.compile(r"\s+")
+# an unlinked label before the link of an inline teaser: "Related: ", "READ MORE: " (a title
+# with a colon inside the link, "Chapter 1: SEO 101", is no label)
+_TEASER_LABEL = re.compile(r"^\W*(?:\w+[\s'\u2019-]+){0,3}\w+\s*:\s*" + LINK_OPEN)
+_SHOUTED = 0.8  # share of upper-case letters: a headline link in capitals ("SEAN SPICER ...")
 
 
 @dataclass(frozen=True)
@@ -26,7 +31,8 @@ class Rules:
     headline_lines: int  # how many leading lines may be the headline
     min_headline_chars: int
     trailing_link_share: float  # trailing lines at least this linked are dropped
-    link_line_share: float  # any line at least this linked is dropped
+    link_line_share: float  # a line at least this linked is dropped, unless in the article
+    prose_chars: int  # a line of prose: this long, under half linked
 
 
 def mark_links(tree: Any, html: str) -> bool:
@@ -64,7 +70,12 @@ def headline_candidates(tree: Any) -> set[str]:
 
 
 def clean_lines(lines: list[str], headlines: set[str], rules: Rules) -> tuple[list[str], list[Change]]:
-    """Drop the headline, link-list lines and trailing teasers; return kept lines unmarked."""
+    """Drop the headline, link-list lines and trailing teasers; return kept lines unmarked.
+
+    A link line before the first line of prose is the page's header (menus, breadcrumbs,
+    tags); after it, one is the article's own (a list of resources, chapters, products)
+    unless it reads as an inline teaser (:func:`_teaser`).
+    """
     drop: dict[int, str] = {}
     for i, line in enumerate(lines[:rules.headline_lines]):
         if _is_headline(unmark(line), headlines, rules.min_headline_chars):
@@ -75,11 +86,26 @@ def clean_lines(lines: list[str], headlines: set[str], rules: Rules) -> tuple[li
         if link_share(lines[i]) < rules.trailing_link_share:
             break
         drop[i] = "drop_trailing_links"
+    prose = False
     for i, line in enumerate(lines):
-        if i not in drop and link_share(line) >= rules.link_line_share:
-            drop[i] = "drop_link_line"
+        share = link_share(line)
+        if i not in drop and share >= rules.link_line_share:
+            if not prose:
+                drop[i] = "drop_link_line"
+            elif _teaser(line):
+                drop[i] = "drop_teaser_link"
+        prose = prose or (share < 0.5 and len(unmark(line)) >= rules.prose_chars)
     kept = [unmark(line) for i, line in enumerate(lines) if i not in drop]
     return kept, list(_changes(lines, drop))
+
+
+def _teaser(line: str) -> bool:
+    """A (marked) link line inside the article that points away from it: a label before
+    the link ("Related: ...", "Read more: ..."), a headline in capitals, a chrome phrase."""
+    text = unmark(line).strip()
+    letters = [ch for ch in text if ch.isalpha()]
+    shouted = len(letters) >= 12 and sum(ch.isupper() for ch in letters) >= _SHOUTED * len(letters)
+    return shouted or bool(_TEASER_LABEL.match(line.strip())) or match_line(text) is not None
 
 
 def _changes(lines: list[str], drop: dict[int, str]) -> Iterable[Change]:
