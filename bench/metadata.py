@@ -180,8 +180,8 @@ class Redecide:
               for r, g, f in self.rows[name] if g.get("date") and f in folds]
         return sum(ok) / max(len(ok), 1)
 
-    def title_acc(self, name: str, order: list[str], folds: range | list[int]) -> float:
-        hits = [hit for hit, (_, _, f) in zip(self.title_hits(name, ",".join(order)),
+    def title_acc(self, name: str, order: str, folds: range | list[int]) -> float:
+        hits = [hit for hit, (_, _, f) in zip(self.title_hits(name, order),
                                                self.rows[name]) if f in folds]
         return sum(hits) / max(len(hits), 1)
 
@@ -245,7 +245,7 @@ def sensitivity(rd: Redecide) -> None:
         print(f"  {label:<30} {figures}")
     print("== title: accuracy by candidate order")
     for order in TITLE_SHOWN:
-        figures = "  ".join(f"{n} {rd.title_acc(n, order.split(','), range(FOLDS)):.4f}"
+        figures = "  ".join(f"{n} {rd.title_acc(n, order, range(FOLDS)):.4f}"
                             for n in rd.rows)
         print(f"  {order:<30} {figures}")
 
@@ -258,11 +258,11 @@ def held_out(rd: Redecide) -> None:
     for k in range(FOLDS):
         train = [f for f in range(FOLDS) if f != k]
         best = max(grid, key=lambda c: sum(rd.date_acc(n, c, train) for n in rd.rows))
-        order = max(TITLE_ORDERS, key=lambda o: (sum(rd.title_acc(n, o.split(","), train)
-                                                     for n in rd.rows), o == base.title_order))
+        order = max(TITLE_ORDERS, key=lambda o: (sum(rd.title_acc(n, o, train) for n in rd.rows),
+                                                 o == base.title_order))
         for n in rd.rows:
             dates[n].append(rd.date_acc(n, best, [k]))
-            titles[n].append(rd.title_acc(n, order.split(","), [k]))
+            titles[n].append(rd.title_acc(n, order, [k]))
         print(f"  fold {k}: date weights {best.date_weights}; title order {order}")
     print("== held-out (mean over site-grouped folds; chosen on the other four)")
     for n in rd.rows:

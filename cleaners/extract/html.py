@@ -111,21 +111,26 @@ def _with_lists(tree: Any, url: str | None, text: str,
     items = list_prose(tree, config.prose_run_chars)
     if not items:
         return text, "trafilatura"
-    kept = _covered(items, text)
+    flat = _flat(text)
+    kept = _covered(items, flat)
     if kept >= (1 - config.list_miss_share) * len(items):
         return text, "trafilatura"
     others = other_prose(tree, config.prose_run_chars)
-    if _covered(others, text) < config.list_other_share * len(others):
+    if _covered(others, flat) < config.list_other_share * len(others):
         return text, "trafilatura"  # the page is missed as a whole, not its lists
     recall = _trafilatura(tree, url, True, config, recall=True)
-    if _covered(items, recall) > kept and len(recall) > len(text):
+    if _covered(items, _flat(recall)) > kept and len(recall) > len(text):
         return recall, "trafilatura_recall"
     return text, "trafilatura"
 
 
-def _covered(runs: list[str], text: str) -> int:
-    """How many of ``runs`` the extracted ``text`` holds (by their first 40 characters)."""
-    flat = " ".join(unmark(text).split())
+def _flat(text: str) -> str:
+    """An extraction as one line: links unmarked, whitespace collapsed as in the runs."""
+    return " ".join(unmark(text).split())
+
+
+def _covered(runs: list[str], flat: str) -> int:
+    """How many of ``runs`` the flattened text holds (by their first 40 characters)."""
     return sum(run[:40] in flat for run in runs)
 
 

@@ -169,7 +169,6 @@ def choose_title(candidates: dict[str, str], order: tuple[str, ...]) -> Choice:
     return Choice(Candidate(source, _cut_label(candidates[source], candidates)), lost)
 
 
-
 def _given(name: str, candidates: dict[str, str]) -> bool:
     """Whether the page gives candidate ``name``; ``shown``: an <h1> that a declared title
     contains or the <title> starts with (the headline the reader sees, not a logo or a
