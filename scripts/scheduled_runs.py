@@ -20,9 +20,11 @@ import shutil
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from prefect_server import free_port, local_server, serving
 
@@ -30,11 +32,23 @@ ROOT = Path(__file__).resolve().parent.parent
 KEYS = {"newsclean-progress", "newsclean-sources", "newsclean-summary", "newsclean-report"}
 
 
+def fetch(req: urllib.request.Request | str, tries: int = 5) -> Any:
+    """The JSON a request returns; a 503 (the server busy, its SQLite database locked: seen
+    once in a CI clone right after start-up) is retried after a pause."""
+    for attempt in range(tries):
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return json.loads(resp.read())
+        except urllib.error.HTTPError as exc:
+            if exc.code != 503 or attempt == tries - 1:
+                raise
+            time.sleep(1 + attempt)
+
+
 def api(env: dict[str, str], path: str, body: dict) -> list[dict]:
-    req = urllib.request.Request(f"{env['PREFECT_API_URL']}{path}", data=json.dumps(body).encode(),
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        return json.loads(resp.read())
+    return fetch(urllib.request.Request(f"{env['PREFECT_API_URL']}{path}",
+                                        data=json.dumps(body).encode(),
+                                        headers={"Content-Type": "application/json"}))
 
 
 def completed_runs(env: dict[str, str]) -> list[dict]:
@@ -49,9 +63,8 @@ def failed_runs(env: dict[str, str]) -> list[dict]:
 
 def states(env: dict[str, str], run_id: str) -> dict[str, datetime]:
     """State type -> when the run entered it."""
-    url = f"{env['PREFECT_API_URL']}/flow_run_states/?flow_run_id={run_id}"
-    with urllib.request.urlopen(url, timeout=10) as resp:
-        return {s["type"]: datetime.fromisoformat(s["timestamp"]) for s in json.loads(resp.read())}
+    found = fetch(f"{env['PREFECT_API_URL']}/flow_run_states/?flow_run_id={run_id}")
+    return {s["type"]: datetime.fromisoformat(s["timestamp"]) for s in found}
 
 
 def lateness(env: dict[str, str], run: dict) -> float:
