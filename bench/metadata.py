@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 from cleaners.config import Config, MetadataConfig  # noqa: E402
 from cleaners.metadata.choice import Candidate  # noqa: E402
 from cleaners.metadata.dates import choose_date  # noqa: E402
-from cleaners.metadata.title import choose_title  # noqa: E402
+from cleaners.metadata.title import ALTERNATIVE, choose_title  # noqa: E402
 
 SETS = {"fundus": (SHARED / "bench/metadata/fundus/gold.jsonl",
                    SHARED / "bench/metadata/fundus/html"),
@@ -155,10 +155,10 @@ def date_candidates(rec: dict) -> list[Candidate]:
     return found + [Candidate(x[0], x[1]) for x in m.get("lost", []) + m.get("dropped", [])]
 
 
-def title_candidates(rec: dict) -> dict[str, str]:
+def title_candidates(rec: dict, drop: str = "") -> dict[str, str]:
     m = (rec.get("metadata") or {}).get("title") or {}
     found = {s: rec["title"] for s in [m.get("source")] + m.get("agree", []) if s}
-    return found | {s: v for s, v in m.get("lost", [])}
+    return {s: v for s, v in (found | dict(m.get("lost", []))).items() if s != drop}
 
 
 def host(url: str | None) -> str:
@@ -227,14 +227,18 @@ def date_grid(base: MetadataConfig) -> list[MetadataConfig]:
 
 
 TITLE_SOURCES = ("ld", "shown", "og", "twitter", "title", "h1")
-# the held-out search: every order of three or more of the sources (1,920 orders)
-TITLE_ORDERS = [",".join(p) for n in range(3, len(TITLE_SOURCES) + 1)
+# the held-out search: every order of three or more of the sources (1,920 orders), each alone
+# and after 'shared' (the <h1> a share title repeats; it differs from 'ld' on a page only, so
+# its place is before it)
+TITLE_ORDERS = [pre + ",".join(p) for pre in ("", "shared,")
+                for n in range(3, len(TITLE_SOURCES) + 1)
                 for p in itertools.permutations(TITLE_SOURCES, n)]
 # printed: the shipped order and its neighbours, and the order each single principle gives
-TITLE_SHOWN = ["ld,shown,twitter,h1,og,title", "ld,shown,twitter,h1,title,og",
-               "ld,shown,og,twitter,title,h1", "ld,shown,h1,og,twitter,title",
-               "ld,og,twitter,title,h1", "shown,ld,og,twitter,title,h1",
-               "h1,ld,og,twitter,title", "og,ld,twitter,title,h1"]
+TITLE_SHOWN = ["shared,ld,shown,twitter,h1,og,title", "ld,shown,twitter,h1,og,title",
+               "shared,ld,shown,twitter,h1,title,og", "shared,ld,shown,og,twitter,title,h1",
+               "shared,ld,shown,h1,og,twitter,title", "ld,og,twitter,title,h1",
+               "shown,ld,og,twitter,title,h1", "h1,ld,og,twitter,title",
+               "og,ld,twitter,title,h1"]
 
 
 def sensitivity(rd: Redecide) -> None:
@@ -242,12 +246,19 @@ def sensitivity(rd: Redecide) -> None:
     print("\n== date: accuracy at nearby settings and other rules (re-decided from candidates)")
     for label, config in date_variants(base).items():
         figures = "  ".join(f"{n} {rd.date_acc(n, config, range(FOLDS)):.4f}" for n in rd.rows)
-        print(f"  {label:<30} {figures}")
+        print(f"  {label:<36} {figures}")
     print("== title: accuracy by candidate order")
     for order in TITLE_SHOWN:
         figures = "  ".join(f"{n} {rd.title_acc(n, order, range(FOLDS)):.4f}"
                             for n in rd.rows)
-        print(f"  {order:<30} {figures}")
+        print(f"  {order:<36} {figures}")
+    # 'shared' stands aside where the JSON-LD declares an alternativeHeadline: without that
+    order = tuple(base.title_order.split(","))
+    figures = "  ".join(f"{n} " + format(sum(
+        rd.scorer.norm(choose_title(title_candidates(r, drop=ALTERNATIVE), order).value)
+        == rd.scorer.norm(g.get("title")) for r, g, _ in rd.rows[n]) / len(rd.rows[n]), ".4f")
+        for n in rd.rows)
+    print(f"  {'shared even beside an alternative':<36} {figures}")
 
 
 def held_out(rd: Redecide) -> None:

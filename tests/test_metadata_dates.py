@@ -245,3 +245,29 @@ def test_a_declared_section_after_the_headline_is_cut() -> None:
                  '<meta property="og:title" content="Council funds a new hall for school sport">',
                  f"<p>{BODY}</p>")
     assert meta_of(sport).title == "Council funds a new hall for school sport"
+
+
+def test_the_headline_the_page_shows_and_shares_beats_a_search_headline() -> None:
+    """fundus de_FAZ_V1: the JSON-LD headline is the search variant; the <h1> and og:title
+    agree on the headline the reader sees (the gold). A JSON-LD that declares an
+    alternativeHeadline says which headline is its main one: the <h1> wins only when it
+    shows that alternative (fundus us_BusinessInsider_V1), else the JSON-LD headline does
+    (fundus de_WAZ_V2)."""
+    seo = "49-Euro-Ticket: Pendler sparen 60 Prozent bei Bus und Bahn"
+    shown = "49-Euro-Ticket: Pendler zahlen 60 Prozent weniger"
+    faz = page(ld({"@type": "NewsArticle", "headline": seo}) +
+               f'<meta property="og:title" content="{shown}">', f"<h1>{shown}</h1><p>{BODY}</p>")
+    choice = meta_of(faz).choices["title"]
+    assert (choice.winner.source, choice.value) == ("h1", shown)
+    assert ("ld", seo) in [(c.source, c.value) for c in choice.lost]
+    dune = "Every outfit Zendaya has worn to promote the 'Dune' franchise, ranked"
+    insider = page(ld({"@type": "NewsArticle", "alternativeHeadline": dune,
+                       "headline": "Every outfit Zendaya has worn to promote 'Dune,' ranked"}),
+                   f"<h1>{dune}</h1><p>{BODY}</p>")
+    assert meta_of(insider).title == dune
+    main = "Grünen-Spitze gegen Klöckner: Nun attackiert auch Ricarda Lang"
+    h1 = "Streit um Julia Klöckner eskaliert: Ricarda Lang nennt sie eine Unternehmerin"
+    waz = page(ld({"@type": "NewsArticle", "headline": main, "alternativeHeadline": main}) +
+               f'<meta property="og:title" content="{h1}">', f"<h1>{h1}</h1><p>{BODY}</p>")
+    assert meta_of(waz).choices["title"].winner.source == "ld"
+    assert meta_of(waz).title == main

@@ -1,10 +1,11 @@
 """The headline: the page's candidates, with site-name suffixes and prefixes cut off.
 
-Candidates are the JSON-LD ``headline``, ``og:title``/``twitter:title``, the visible <h1> and
-the <title> tag. Pages decorate the share and <title> versions with the site's name
-(``"... - WELT"``, ``"... | DW | 28.04.2023"``), so each candidate loses every separator-delimited
-segment from the first one that names the site (og:site_name, the publisher, the domain, or a
-tail the <title> and og:title share but the headline lacks).
+Candidates are the JSON-LD ``headline`` (or the ``alternativeHeadline`` the page shows),
+``og:title``/``twitter:title``, the visible <h1> and the <title> tag. Pages decorate the share
+and <title> versions with the site's name (``"... - WELT"``, ``"... | DW | 28.04.2023"``), so
+each candidate loses every separator-delimited segment from the first one that names the site
+(og:site_name, the publisher, the domain, or a tail the <title> and og:title share but the
+headline lacks).
 """
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ from cleaners.metadata.text import domain_names, key, tidy
 SEPARATOR = re.compile(r"(\s+[|\-–—·*•/:]\s+|\s*[|｜：ㅣ]\s*|\s+::\s+)")
 DATE_SEGMENT = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 SHOWN = "shown"  # in a title order: the <h1>, when a declared title contains it
+# in a title order: the <h1> a share title (og:, twitter:) repeats, when the JSON-LD declares
+# one headline only (a CMS with one headline field fills it with its search headline; one that
+# declares an ``alternativeHeadline`` too says which of its headlines is the main one)
+SHARED = "shared"
+SHARE = ("og", "twitter")
+ALTERNATIVE = "alternative"  # a candidate, never a title: the JSON-LD alternativeHeadline
 MIN_SHOWN_SHARE = 0.4  # of the confirming title: a blog's name before the headline is not it
 DECLARED = ("ld", "og", "twitter")  # the <title> tag counts only when it starts with the <h1>
 MAX_LABEL_WORDS = 3  # a section or site label after the headline: "Sport", "Börsen-Zeitung"
@@ -106,15 +113,32 @@ def title_candidates(src: PageSources, sites: set[str]) -> dict[str, str]:
     """Each source's headline, the site's names (``sites``: :func:`site_keys`) cut off;
     sources that give none are absent."""
     h1 = _headline_h1(src)
-    ld = next((tidy(a["headline"]) for a in src.articles if isinstance(a.get("headline"), str)
-               and tidy(a["headline"])), "")
-    raw = {"ld": ld, "og": tidy(_first(src.meta.get("og:title"))),
+    ld, alternative = _ld_headlines(src, h1)
+    raw = {"ld": ld, ALTERNATIVE: alternative, "og": tidy(_first(src.meta.get("og:title"))),
            "twitter": tidy(_first(src.meta.get("twitter:title"))), "h1": h1,
            "title": tidy(src.title_tag)}
     sites = sites | shared_tail([raw["og"], raw["title"], raw["twitter"]], ld or h1)
     sections = _sections(src)
     return {name: strip_section(strip_site(_unwrapped(text), sites), sections)
             for name, text in raw.items() if text}
+
+
+def _ld_headlines(src: PageSources, h1: str) -> tuple[str, str]:
+    """The JSON-LD ``headline`` and ``alternativeHeadline``; the two swapped when the
+    alternative is the <h1>.
+
+    A CMS that keeps a search headline and a display one declares both: the one the page
+    shows in its <h1> is the reader's (fundus us_BusinessInsider_V1, WCXB dev 0034).
+    """
+    for obj in src.articles:
+        headline = obj.get("headline")
+        if isinstance(headline, str) and tidy(headline):
+            other = obj.get("alternativeHeadline")
+            other = tidy(other) if isinstance(other, str) else ""
+            if other and h1 and key(other) == key(h1) != key(headline):
+                return other, tidy(headline)
+            return tidy(headline), other
+    return "", ""
 
 
 def _sections(src: PageSources) -> list[str]:
@@ -162,7 +186,7 @@ def choose_title(candidates: dict[str, str], order: tuple[str, ...]) -> Choice:
     """
     source = next((name for name in order if _given(name, candidates)), None)
     source = source or ("h1" if candidates.get("h1") else None)
-    source = "h1" if source == SHOWN else source
+    source = "h1" if source in (SHOWN, SHARED) else source
     lost = [Candidate(n, v) for n, v in candidates.items() if n != source]
     if source is None:
         return Choice(None, lost)
@@ -172,11 +196,17 @@ def choose_title(candidates: dict[str, str], order: tuple[str, ...]) -> Choice:
 def _given(name: str, candidates: dict[str, str]) -> bool:
     """Whether the page gives candidate ``name``; ``shown``: an <h1> that a declared title
     contains or the <title> starts with (the headline the reader sees, not a logo or a
-    section name; a <title> with a kicker before the headline does not confirm it); ``h1``:
-    an <h1> that does not read as a name, unless it is shown."""
+    section name; a <title> with a kicker before the headline does not confirm it); ``shared``:
+    an <h1> a share title repeats (:data:`SHARED`); ``h1``: an <h1> that does not read as a
+    name, unless it is shown."""
     if name == "h1":
         h1 = candidates.get("h1", "")
         return bool(h1) and (not _name_like(h1) or _given(SHOWN, candidates))
+    if name == SHARED:
+        h1 = key(candidates.get("h1", ""))
+        return bool(h1) and ALTERNATIVE not in candidates and \
+            h1 != key(candidates.get("ld", "")) and \
+            any(key(candidates.get(n, "")) == h1 for n in SHARE)
     if name != SHOWN:
         return bool(candidates.get(name))
     h1 = key(candidates.get("h1", ""))
@@ -191,7 +221,7 @@ def _name_like(text: str) -> bool:
 
 
 def _cut_label(title: str, candidates: dict[str, str]) -> str:
-    others = {key(v) for v in candidates.values()}
+    others = {key(v) for n, v in candidates.items() if n != ALTERNATIVE}
     parts = SEPARATOR.split(title)
     for end in range(len(parts) - 2, 0, -2):
         head, tail = "".join(parts[:end]).strip(), "".join(parts[end + 1:])
