@@ -271,3 +271,14 @@ def test_the_headline_the_page_shows_and_shares_beats_a_search_headline() -> Non
                f'<meta property="og:title" content="{h1}">', f"<h1>{h1}</h1><p>{BODY}</p>")
     assert meta_of(waz).choices["title"].winner.source == "ld"
     assert meta_of(waz).title == main
+
+
+def test_a_kicker_span_in_the_headline_is_not_glued_to_it() -> None:
+    """fundus lu_Tageblatt_V1: the <h1> holds a kicker span right before the headline's text
+    ("Nationale DemoDer 9. Juli" in the element's flat text); a drop capital stays one word."""
+    tageblatt = page("", "<h1> <span>Nationale Demo</span>Der 9. Juli naht: OGBL und LCGB "
+                     f"demonstrieren Stärke</h1><p>{BODY}</p>")
+    assert meta_of(tageblatt).title == "Nationale Demo Der 9. Juli naht: OGBL und LCGB " \
+        "demonstrieren Stärke"
+    dropcap = page("", f'<h1><span class="dropcap">C</span>ycle path opens</h1><p>{BODY}</p>')
+    assert meta_of(dropcap).title == "Cycle path opens"
