@@ -173,27 +173,29 @@ class Redecide:
         self.scorer = scorer
         self.rows = {name: [(r, g, zlib.crc32(host(g.get("url")).encode()) % FOLDS)
                             for r, g in zip(records[name], gold[name])] for name in gold}
-        self._titles: dict[tuple[str, str], list[bool]] = {}
+        self._titles: dict[tuple[str, str, str], list[bool]] = {}
 
     def date_acc(self, name: str, config: MetadataConfig, folds: range | list[int]) -> float:
         ok = [self.scorer.same_day(choose_date(date_candidates(r), config, TODAY).value, g["date"])
               for r, g, f in self.rows[name] if g.get("date") and f in folds]
         return sum(ok) / max(len(ok), 1)
 
-    def title_acc(self, name: str, order: str, folds: range | list[int]) -> float:
-        hits = [hit for hit, (_, _, f) in zip(self.title_hits(name, order),
+    def title_acc(self, name: str, order: str, folds: range | list[int],
+                  drop: str = "") -> float:
+        """``drop``: a candidate re-decided as if the page had not given it."""
+        hits = [hit for hit, (_, _, f) in zip(self.title_hits(name, order, drop),
                                                self.rows[name]) if f in folds]
         return sum(hits) / max(len(hits), 1)
 
-    def title_hits(self, name: str, order: str) -> list[bool]:
+    def title_hits(self, name: str, order: str, drop: str = "") -> list[bool]:
         """Per page of set ``name``, whether ``order`` picks the gold title (cached: the
         held-out search scores every order on every fold)."""
-        if (name, order) not in self._titles:
+        if (name, order, drop) not in self._titles:
             norm = self.scorer.norm
-            self._titles[name, order] = [
-                norm(choose_title(title_candidates(r), tuple(order.split(","))).value)
+            self._titles[name, order, drop] = [
+                norm(choose_title(title_candidates(r, drop), tuple(order.split(","))).value)
                 == norm(g.get("title")) for r, g, _ in self.rows[name]]
-        return self._titles[name, order]
+        return self._titles[name, order, drop]
 
 
 def date_variants(base: MetadataConfig) -> dict[str, MetadataConfig]:
@@ -253,11 +255,8 @@ def sensitivity(rd: Redecide) -> None:
                             for n in rd.rows)
         print(f"  {order:<36} {figures}")
     # 'shared' stands aside where the JSON-LD declares an alternativeHeadline: without that
-    order = tuple(base.title_order.split(","))
-    figures = "  ".join(f"{n} " + format(sum(
-        rd.scorer.norm(choose_title(title_candidates(r, drop=ALTERNATIVE), order).value)
-        == rd.scorer.norm(g.get("title")) for r, g, _ in rd.rows[n]) / len(rd.rows[n]), ".4f")
-        for n in rd.rows)
+    figures = "  ".join(f"{n} {rd.title_acc(n, base.title_order, range(FOLDS), ALTERNATIVE):.4f}"
+                        for n in rd.rows)
     print(f"  {'shared even beside an alternative':<36} {figures}")
 
 
