@@ -250,3 +250,39 @@ def test_terms_use_the_language_stop_list() -> None:
     assert "bundesregierung" in german and "kabinett" in german
     assert not {"und", "der", "haben", "noch", "dieser"} & set(german)
     assert {"und", "der"} <= set(term_counts(None, text, 300, "en"))
+
+
+def _stories_with_copies(tmp_path: Path, copies: int,
+                         batch: int) -> tuple[set[frozenset[str]], dict[str, str]]:
+    """Clean the five seeds and another event, each followed by ``copies`` republished
+    copies (``NAME_01.txt``...: as in a folder of wire copy, each report's copies next to
+    it; in batches of 16 they meet their original in later batches, through the store). The
+    stories of the originals as a partition of their names, and each file's story."""
+    folder = tmp_path / f"copies{copies}_{batch}"
+    folder.mkdir()
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
+    texts["other"] = f"{STRIKES.title}\n\n{STRIKES.body}\n"
+    for name, text in texts.items():
+        for n in range(copies + 1):
+            (folder / f"{name}_{n:02d}.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / f"out{copies}_{batch}"
+    run([str(folder)], out, replace(Config(), run=replace(Config().run, batch_size=batch)))
+    records = [json.loads(line) for line in (out / "articles.jsonl").read_text().splitlines()]
+    story = {Path(r["source"]).stem: r["story"] for r in records}
+    groups: dict[str, set[str]] = {}
+    for name in texts:
+        groups.setdefault(story[f"{name}_00"], set()).add(name)
+    return {frozenset(g) for g in groups.values()}, story
+
+
+@pytest.mark.parametrize("batch", [16, 500])
+def test_copies_never_change_which_reports_form_a_story(tmp_path: Path, batch: int) -> None:
+    """Wire copy republished by 1, 10 and 40 sites joins its original's story and counts
+    once: the originals' stories are those of a run without copies."""
+    alone, _ = _stories_with_copies(tmp_path, 0, batch)
+    assert len(alone) == 2  # the seeds' meeting and the other event
+    for copies in (1, 10, 40):
+        partition, story = _stories_with_copies(tmp_path, copies, batch)
+        assert partition == alone, copies
+        for name, sid in story.items():
+            assert sid == story[name.rsplit("_", 1)[0] + "_00"], name

@@ -57,7 +57,8 @@ class CorpusStage:
         ranks = [self._rank(art) for art in live]
         self._texts_now = self._texts.load(self._members(live, ranks), self._grams_now)
         for art, fx, rank in zip(live, features.facts, ranks):
-            self._texts_now[self._story_key(art)].add(art.body or "", fx)
+            if "copy_of" not in art.signals.get("story", {}):  # a copy counts once
+                self._texts_now[self._story_key(art)].add(art.body or "", fx)
             self._texts.remember(self._story_key(art), rank, art.id)
         earlier = self._earlier(batch, ranks)
         canon = self._canonical_grams(batch)

@@ -105,6 +105,16 @@ class StoryTables:
         db.execute("INSERT INTO df_runs (keys, counts) VALUES (?, ?)", delta.to_bytes())
         self.runs += 1
 
+    def story_of(self, ids: list[str]) -> dict[str, str]:
+        """The stories of saved articles among ``ids`` (an article alone has none)."""
+        found: dict[str, str] = {}
+        for part in chunks(ids):
+            marks = ",".join("?" * len(part))
+            found.update(self.store.db.execute(
+                "SELECT m.id, k.id FROM members m JOIN story_keys k ON k.key = m.key "
+                f"WHERE m.id IN ({marks})", part))
+        return {i: story for i, story in found.items() if not story.startswith("solo:")}
+
     def open_on(self, days: list[int], window: float, skip: set[str],
                 terms: set[str]) -> list[dict]:
         """Stored stories open on any of ``days`` (day numbers since the epoch) whose centroid

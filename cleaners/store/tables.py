@@ -33,6 +33,8 @@ CREATE TABLE IF NOT EXISTS story_text (key INTEGER PRIMARY KEY, facts TEXT NOT N
     lengths TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS members (key INTEGER NOT NULL, date TEXT NOT NULL,
     seen INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (key, seen)) WITHOUT ROWID;
+-- the story of an article by its id: a copy joins the story of the record it copies
+CREATE INDEX IF NOT EXISTS members_id ON members (id);
 CREATE TABLE IF NOT EXISTS grams (id TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
 -- reuse: every article by the order seen (its key), and per sampled 5-gram (signed) the keys
 -- of the first articles that have it (an int64 array)

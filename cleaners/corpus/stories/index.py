@@ -63,6 +63,8 @@ class StoryIndex:
         self.match = Matcher(self.config, self.stories, self.postings,
                              Idf(self.freq, docs, self.known))
         self.dirty: set[str] = set()  # stories changed (or gone) since last saved
+        self.archive = archive
+        self.placed: dict[str, str | None] = {}  # article id -> its story (unsaved, or no archive)
         self._added: list[Delta] = []  # document frequencies added since last saved
 
     def pending(self) -> Changes:
@@ -71,6 +73,8 @@ class StoryIndex:
         kept = [self.stories[sid] for sid in sorted(self.dirty) if sid in self.stories]
         delta = Delta.summed([d.keys for d in self._added], [d.counts for d in self._added])
         self.dirty, self._added = set(), []
+        if self.archive is not None:  # saved with the batch's members
+            self.placed = {}
         return Changes(kept, gone, delta, self.docs, self.memory.newest)
 
     # -- batches -------------------------------------------------------------------------------
@@ -86,8 +90,9 @@ class StoryIndex:
         usable = [a for a in arts if a.status == "ok"]
         if terms is None:
             terms = batch_terms(usable, self.config)
+        copies = self._copies(usable)
         items = [_Item(a, {intern(t): v for t, v in tf.items()}, timestamp(a.date), words)
-                 for a, (tf, words) in zip(usable, terms)]
+                 for a, (tf, words) in zip(usable, terms) if a.id not in copies]
         self._retire(max((i.when for i in items if i.when is not None), default=None))
         self._count([item.tf for item in items])  # every term counts in the IDF
         for item in items:
@@ -98,11 +103,41 @@ class StoryIndex:
         changed: list[str] = []
         for item in items:
             self._finish(item, in_batch, changed)
+            self.placed[item.art.id] = item.art.story
+        self._follow(usable, copies)
         self._settle()
         for art in arts:
             if art.status != "ok":
                 art.story, art.first_report = None, None
         return changed
+
+    # -- copies --------------------------------------------------------------------------------
+    def _copies(self, usable: list[Article]) -> dict[str, str]:
+        """The batch's copies: article id -> the id of the record dedupe matched it with
+        (``signals['dedupe']['of']``), for the articles whose record has a story already (an
+        earlier batch's) or comes before it in this batch. A copy takes that record's story
+        and counts nowhere else (document frequencies, centroids, story size and dates), so
+        republishing a report ten times changes no story; where two records of one batch
+        name each other (an earlier-dated copy superseding), the first one counts."""
+        position = {a.id: i for i, a in enumerate(usable)}
+        wanted = {a.id: (a.signals.get("dedupe") or {}).get("of") for a in usable}
+        wanted = {i: of for i, of in wanted.items() if of and of != i}
+        earlier = [of for of in wanted.values() if of not in position and of not in self.placed]
+        if earlier and self.archive is not None:
+            self.placed.update(self.archive.story_of(sorted(set(earlier))))
+        return {i: of for i, of in wanted.items()
+                if (of in position and position[of] < position[i]) or of in self.placed}
+
+    def _follow(self, usable: list[Article], copies: dict[str, str]) -> None:
+        """Give each copy its record's story (in batch order: a copy of a copy follows it)."""
+        for art in usable:
+            of = copies.get(art.id)
+            if of is None:
+                continue
+            story = self.placed.get(of)
+            art.story, art.first_report = story, False
+            art.signals["story"] = {"matched": story, "copy_of": of}
+            self.placed[art.id] = story
 
     def _cluster(self, items: list[_Item]) -> None:
         """Place, refine, merge the batch's new stories, drop the emptied ones."""

@@ -24,6 +24,9 @@ class Archive(Protocol):
     def doc_freq(self) -> Delta:
         """The document frequencies of every term counted so far."""
 
+    def story_of(self, ids: list[str]) -> dict[str, str]:
+        """The stories of saved articles among ``ids``."""
+
     def open_on(self, days: list[int], window: float, skip: set[str],
                 terms: set[str]) -> list[dict[str, Any]]:
         """Saved stories open on any of ``days`` holding one of ``terms``, but ``skip``."""
