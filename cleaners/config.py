@@ -266,6 +266,13 @@ class StoriesConfig:
         "grows with each report: trials and campaigns pause for weeks. bench/stories.py, "
         "tuning fold: ARI 0.787 at 3 days, 0.856 at 7, 0.900 at 14, 0.912 at 21, 30 and "
         "60; the smallest window on that plateau. UCI spans 1.5 days")
+    long_window_days: float = setting(
+        60.0, "a story of two or more reports stays open 60 days past its date range: "
+        "trials, leaks and campaigns pause for weeks, and the pairwise model weighs the gap "
+        "itself; a story of one report keeps window_days (memory: most stories of a stream "
+        "are one report). bench/stories.py, 4 event folds of Giveme5W1H dev (model trained "
+        "on the other folds), one window for all stories: worst-fold ARI 0.658 at 7 days, "
+        "0.702 at 21, 0.771 at 30, 45, 60 and 90, 0.702 at 365; the middle of that plateau")
     max_words: int = setting(
         300, "news writing puts the event in the lead; later paragraphs are background "
         "shared with other stories on the topic")
@@ -311,6 +318,11 @@ class StoriesConfig:
         "memory (the store keeps it and brings it back for a late report): past the window no "
         "new report can join it from memory anyway. bench/load.py grew ~90 MB per 1,000 "
         "articles keeping every story, and peaked at 1,580 MB PSS retiring at 28 days")
+    pair_model: bool = setting(
+        True, "a full text joins the story the pairwise model (cleaners/data/story_model.json, "
+        "scripts/train_story_model.py) finds it most likely of, at probability 0.5; off, "
+        "the cosine thresholds decide as for headlines. See bench/stories.py for both")
+    model_path: str = setting("", "the pairwise story model; empty: the packaged one")
     reuse_days: float = setting(
         90.0, "originality compares an article with every earlier article of the last 90 "
         "days, whatever its story: a press release or wire text is reused for weeks, past "

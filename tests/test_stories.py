@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
 from pathlib import Path
 
@@ -145,7 +146,7 @@ def test_deterministic(seeds: list[Article]) -> None:
 def test_stories_started_in_one_batch_merge_when_their_centroids_agree(seeds: list[Article]) -> None:
     """With a join threshold no single report reaches, each seed starts its own story; the
     merge step then joins the batch's new stories whose centroids agree."""
-    strict = dict(threshold=0.99, short_threshold=0.99)
+    strict = dict(threshold=0.99, short_threshold=0.99, pair_model=False)
     apart = StoryIndex(StoriesConfig(**strict, merge_threshold=2.0))
     arts = fresh(seeds)
     apart.add_batch(arts)
@@ -197,18 +198,19 @@ def test_a_late_report_recalls_its_retired_story_and_no_other() -> None:
 
 
 def test_the_window_slides_with_the_newest_report(seeds: list[Article]) -> None:
-    """A follow-up 18 days after the seed story opens joins it; one 18 days after that
+    """A follow-up 50 days after the seed story opens joins it; one 50 days after that
     follow-up joins too (the window runs from the newest report), while the same report
-    with no follow-up in between is past the window and starts a new story."""
+    with no follow-up in between is past the window and starts a new story; so does one 50
+    days after a story of a single report (its window is shorter)."""
     def follow_up(art_id: str, date: str) -> Article:
         text = fresh(seeds)[1]
         return replace(text, id=art_id, date=date,
                        body=text.body.replace("on Wednesday", "earlier this month"))
     newest = max(a.date for a in seeds if a.date)
-    first, second = "2024-01-15", "2024-02-02"
-    assert newest < first  # the seeds end before the follow-ups
+    first, second = "2024-02-18", "2024-04-08"
+    assert newest < "2023-12-30"  # the seeds end 50 days before the first follow-up
     config = StoriesConfig()
-    assert 14 < 18 < config.window_days
+    assert config.window_days < 50 < config.long_window_days < 100
     arts = fresh(seeds)
     index = StoryIndex(config)
     index.add_batch(arts)
@@ -222,10 +224,16 @@ def test_the_window_slides_with_the_newest_report(seeds: list[Article]) -> None:
     late = follow_up("f2", second)
     index.add_batch([late])
     assert late.story != alone[0].story
+    index = StoryIndex(config)
+    single = fresh(seeds)[:1]
+    index.add_batch(single)
+    index.add_batch([follow_up("f1", first)])
+    assert index.stories[single[0].story].count == 1
 
 
 def test_signals_say_what_was_compared(seeds: list[Article]) -> None:
-    """Two bodies meet the full-text threshold; a headline meets the headline one."""
+    """Two bodies: the pairwise model decides and shows its features and their weights; a
+    headline meets the headline threshold."""
     arts = fresh(seeds)
     headline = Article(id="headline", source="test", format="txt", date=arts[1].date,
                        title="Putin invites Modi to Russia as Jaishankar meets him in Moscow",
@@ -235,9 +243,17 @@ def test_signals_say_what_was_compared(seeds: list[Article]) -> None:
     index.add_batch([headline])
     config = StoriesConfig()
     joined = [a.signals["story"] for a in arts if a.signals["story"]["matched"]]
-    assert all(s["compared"] == "body-body" and s["threshold"] == config.threshold
-               for s in joined)
+    assert len(joined) == len(arts)
+    for signal in joined:  # two bodies: the pairwise model decided, and says why
+        model = signal["model"]
+        assert signal["compared"] == "body-body" and signal["threshold"] == 0.5
+        assert model["probability"] >= 0.5
+        logit = model["bias"] + sum(model["contributions"].values())
+        assert abs(1 / (1 + math.exp(-logit)) - model["probability"]) < 0.01
+        assert model["features"]["names"] > 0.2  # they name the same people
     assert headline.story == arts[0].story
+    assert "model" not in headline.signals["story"]
+    assert headline.signals["story"]["threshold"] == config.short_threshold
     assert headline.signals["story"]["compared"] == "headline-body"
     assert headline.signals["story"]["threshold"] == config.short_threshold
 

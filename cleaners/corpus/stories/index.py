@@ -25,7 +25,7 @@ from typing import Any
 
 from cleaners.config import StoriesConfig
 from cleaners.corpus.stories.docfreq import Delta, DocFreq
-from cleaners.corpus.stories.matching import Idf, Matcher, unit
+from cleaners.corpus.stories.matching import Idf, Matcher, rest_of, unit
 from cleaners.corpus.stories.memory import Archive, StoryMemory
 from cleaners.corpus.stories.model import DAY, Story, timestamp
 from cleaners.corpus.stories.postings import Postings
@@ -113,20 +113,25 @@ class StoryIndex:
 
     # -- copies --------------------------------------------------------------------------------
     def _copies(self, usable: list[Article]) -> dict[str, str]:
-        """The batch's copies: article id -> the id of the record dedupe matched it with
-        (``signals['dedupe']['of']``), for the articles whose record has a story already (an
-        earlier batch's) or comes before it in this batch. A copy takes that record's story
-        and counts nowhere else (document frequencies, centroids, story size and dates), so
-        republishing a report ten times changes no story; where two records of one batch
-        name each other (an earlier-dated copy superseding), the first one counts."""
+        """The batch's copies: article id -> the record whose story it takes. Dedupe names
+        the record each copy matched (``signals['dedupe']['of']``); the batch's records
+        joined that way form groups. A group holding a copy of an earlier batch's record
+        follows that record's story; in any other group one member counts, the longest
+        (the fullest version: not a cut copy; ties: the first), and the others follow it.
+        A copy counts nowhere else (document frequencies, centroids, story size and dates),
+        so republishing a report ten times changes no story."""
         position = {a.id: i for i, a in enumerate(usable)}
-        wanted = {a.id: (a.signals.get("dedupe") or {}).get("of") for a in usable}
-        wanted = {i: of for i, of in wanted.items() if of and of != i}
-        earlier = [of for of in wanted.values() if of not in position and of not in self.placed]
+        matched = {a.id: (a.signals.get("dedupe") or {}).get("of") for a in usable}
+        matched = {i: of for i, of in matched.items() if of and of != i}
+        earlier = [of for of in matched.values() if of not in position and of not in self.placed]
         if earlier and self.archive is not None:
             self.placed.update(self.archive.story_of(sorted(set(earlier))))
-        return {i: of for i, of in wanted.items()
-                if (of in position and position[of] < position[i]) or of in self.placed}
+        copies: dict[str, str] = {}
+        for group in _groups(usable, matched, position):
+            known = [matched[i] for i in group if matched.get(i) in self.placed]
+            lead = known[0] if known else group[0]
+            copies.update((i, lead) for i in group if i != lead)
+        return copies
 
     def _follow(self, usable: list[Article], copies: dict[str, str]) -> None:
         """Give each copy its record's story (in batch order: a copy of a copy follows it)."""
@@ -254,7 +259,8 @@ class StoryIndex:
         assert own is not None
         other, sim = self.match.best_match(item.wvec, item.top, item.when, item.words,
                                            skip=own.id)
-        if other is None or sim <= self.match.without(own, item.tf, item.wvec):
+        if other is None or sim <= self.match.without(own, item.tf, item.wvec, item.when,
+                                                      item.words):
             return
         self.match.sq[own.id] = self.match.sq_after(own, item.tf, -1.0)
         own.remove(item.tf, item.words)
@@ -332,11 +338,15 @@ class StoryIndex:
         others = {t: v for t, v in others.items() if v > 1e-9}
         norm = math.sqrt(self.match.sq_after(story, item.tf, -1.0)) or 1.0
         dot = sum(w * others.get(t, 0.0) for t, w in item.wvec.items())
-        rest = Story(id=story.id, count=story.count - 1, words=story.words - item.words)
-        return {"matched": story.id, "similarity": round(dot / norm, 4),
-                "threshold": round(self.match.need(item.words, rest), 4),
-                "compared": _kind(self.config, item.words, rest.mean_words),
-                "shared_terms": self.match.shared_terms(item.wvec, others)}
+        rest = rest_of(story, item.tf, item.words)
+        signal = {"matched": story.id, "similarity": round(dot / norm, 4),
+                  "threshold": round(self.match.need(item.words, rest), 4),
+                  "compared": _kind(self.config, item.words, rest.mean_words),
+                  "shared_terms": self.match.shared_terms(item.wvec, others)}
+        model = self.match.explain(item.wvec, item.when, item.words, rest, dot / norm)
+        if model is not None:  # the model decided: its probability against 0.5
+            signal.update(model=model, threshold=0.5)
+        return signal
 
 
 def _kind(config: StoriesConfig, words: float, story_words: float) -> str:
@@ -360,6 +370,28 @@ def _take_first(story: Story, art: Article, when: float | None,
             changed.append(story.first)
     story.first, story.first_time = art.id, when
     return True
+
+
+def _groups(usable: list[Article], matched: dict[str, str],
+            position: dict[str, int]) -> list[list[str]]:
+    """The batch's records joined by dedupe matches (within the batch, or to one earlier
+    record), each group in batch order; records that matched nothing are left out."""
+    root = {a.id: a.id for a in usable}
+
+    def find(i: str) -> str:
+        while root[i] != i:
+            root[i] = root[root[i]]
+            i = root[i]
+        return i
+
+    for i, of in matched.items():
+        if of in position:
+            a, b = sorted((find(i), find(of)), key=position.__getitem__)
+            root[b] = a
+    groups: dict[str, list[str]] = {}
+    for art in usable:
+        groups.setdefault(find(art.id), []).append(art.id)
+    return [g for g in groups.values() if len(g) > 1 or g[0] in matched]
 
 
 def batch_terms(arts: list[Article], config: StoriesConfig) -> list[Terms]:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from cleaners.config import StoriesConfig
 from cleaners.corpus.stories.docfreq import DocFreq
 from cleaners.corpus.stories.model import DAY, Story
+from cleaners.corpus.stories.pairwise import PairModel, features, load_pair_model
 from cleaners.corpus.stories.postings import Postings
 
 
@@ -51,6 +52,8 @@ class Matcher:
                  idf: Idf) -> None:
         self.config, self.stories, self.postings, self.idf = config, stories, postings, idf
         self.sq: dict[str, float] = {}  # squared IDF-weighted centroid norms, this batch's IDF
+        self.model: PairModel | None = (load_pair_model(config.model_path)
+                                        if config.pair_model else None)
 
     def weigh(self, tf: dict[str, float]) -> dict[str, float]:
         """A unit TF-IDF vector from unit term frequencies."""
@@ -98,7 +101,6 @@ class Matcher:
         the postings of common words would cost time in proportion to the whole index.
         Once ``accumulators`` stories have a score, a term held by more stories than that
         only adds to the scores there are (Moffat and Zobel's *continue* strategy, 1996)."""
-        window = self.config.window_days * DAY
         times = (when, *extra)
         undated = None in times  # an undated article or story end meets every story
         stories, most = self.stories, self.config.accumulators
@@ -118,7 +120,8 @@ class Matcher:
                         continue
                     story = stories.get(sid)
                     if story is None or story.count <= 0 or sid == skip or not (
-                            undated or any(story.open_at(w, window) for w in times)):
+                            undated or any(story.open_at(w, self.window(story))
+                                           for w in times)):
                         shut.add(sid)
                         continue
                     got = 0.0
@@ -127,6 +130,12 @@ class Matcher:
                 partial[sid] = got + weight * story.centroid.get(term, 0.0)
         ranked = [(-got / self._rank_norm(sid), sid) for sid, got in partial.items()]
         return [sid for _, sid in heapq.nsmallest(self.config.rerank, ranked)]
+
+    def window(self, story: Story) -> float:
+        """Seconds past its date range a story stays open: ``long_window_days`` once two
+        reports hold it, else ``window_days``."""
+        c = self.config
+        return (c.long_window_days if story.count >= 2 else c.window_days) * DAY
 
     def _rank_norm(self, sid: str) -> float:
         """The norm that ranks candidates: this batch's when known, else the one saved when
@@ -151,28 +160,57 @@ class Matcher:
     def best_match(self, wvec: dict[str, float], top: list[tuple[str, float]],
                    when: float | None, words: int,
                    skip: str | None = None) -> tuple[Story | None, float]:
-        """The open story most similar to ``wvec`` (``top``: its heaviest terms) among those
-        it is similar enough to join (ties: the older story), ``skip`` left out."""
+        """The open story ``wvec`` (``top``: its heaviest terms) most likely belongs to among
+        those it may join (ties: the older story), ``skip`` left out, with its score."""
         best: Story | None = None
-        best_sim = 0.0
+        best_score = 0.0
         for sid in self.candidates(top, when, skip=skip):
             story = self.stories[sid]
-            sim = self.cosine(wvec, story)
-            if sim < self.need(words, story):
+            joins, score = self.judge(wvec, when, words, story)
+            if not joins:
                 continue
-            if sim > best_sim or (sim == best_sim and best is not None and sid < best.id):
-                best, best_sim = story, sim
-        return best, best_sim
+            if score > best_score or (score == best_score and best is not None and sid < best.id):
+                best, best_score = story, score
+        return best, best_score
 
-    def without(self, own: Story, tf: dict[str, float], wvec: dict[str, float]) -> float:
-        """Cosine of an article (``wvec``: its weighted unit vector, ``tf``: what it added to
-        ``own``) with its own story less itself, read off the centroid: taking the article
-        out and putting it back would cost three passes over its terms."""
+    def learned(self, words: int) -> bool:
+        """Whether the pairwise model judges a report of ``words`` content words: a full
+        text (>= ``long_words``); headlines keep the cosine thresholds."""
+        return self.model is not None and words >= self.config.long_words
+
+    def judge(self, wvec: dict[str, float], when: float | None, words: int,
+              story: Story) -> tuple[bool, float]:
+        """(may join, score) of a report against a story: the pairwise model's probability
+        for a full text, else the cosine against the threshold for what is compared."""
+        sim = self.cosine(wvec, story)
+        if not self.learned(words):
+            return sim >= self.need(words, story), sim
+        p = self.model.probability(features(wvec, when, words, story, self.idf, sim))
+        return p >= 0.5, p
+
+    def without(self, own: Story, tf: dict[str, float], wvec: dict[str, float],
+                when: float | None = None, words: int = 0) -> float:
+        """The score (as :meth:`judge`) of an article (``wvec``: its weighted unit vector,
+        ``tf``: what it added to ``own``) against its own story less itself; the cosine is
+        read off the centroid: taking the article out and putting it back would cost three
+        passes over its terms."""
         if own.count <= 1:
             return 0.0
         centroid = own.centroid
         dot = sum(w * (centroid.get(t, 0.0) - tf[t]) for t, w in wvec.items())
-        return dot / (math.sqrt(self.sq_after(own, tf, -1.0)) or 1.0)
+        sim = dot / (math.sqrt(self.sq_after(own, tf, -1.0)) or 1.0)
+        if not self.learned(words):
+            return sim
+        return self.model.probability(features(wvec, when, words, rest_of(own, tf, words),
+                                               self.idf, sim))
+
+    def explain(self, wvec: dict[str, float], when: float | None, words: int, rest: Story,
+                sim: float) -> dict | None:
+        """The pairwise model's features and their contributions against ``rest`` (a story
+        less the report), when the model judged the report."""
+        if not self.learned(words):
+            return None
+        return self.model.explain(features(wvec, when, words, rest, self.idf, sim))
 
     def shared_terms(self, wvec: dict[str, float], others: dict[str, float]) -> list[str]:
         """The terms that contribute most to the match, for ``signals['story']``."""
@@ -204,3 +242,16 @@ class Matcher:
         idf, centroid = self.idf, big.centroid
         dot = sum(v * centroid.get(t, 0.0) * idf[t] ** 2 for t, v in small.centroid.items())
         return dot / (self.norm(one) * self.norm(two))
+
+
+def rest_of(story: Story, tf: dict[str, float], words: int) -> Story:
+    """A copy of ``story`` less one member (``tf``: its unit term frequencies)."""
+    centroid = dict(story.centroid)
+    for term, v in tf.items():
+        left = centroid.get(term, 0.0) - v
+        if left > 1e-9:
+            centroid[term] = left
+        else:
+            centroid.pop(term, None)
+    return Story(id=story.id, centroid=centroid, count=story.count - 1, start=story.start,
+                 end=story.end, words=story.words - words)

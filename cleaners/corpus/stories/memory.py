@@ -49,15 +49,17 @@ class StoryMemory:
 
     def retiring(self, stories: dict[str, Story], dirty: set[str]) -> list[str]:
         """The stories to drop from memory: last report ``retire_days`` older than the newest
-        article seen. Only with an archive that keeps them, only stories it has saved, and
+        article seen (``long_window_days`` for a story of two or more reports, open as long). Only with an archive that keeps them, only stories it has saved, and
         not a story recalled for a late report in the last ``recall_batches`` batches."""
         if self.newest is None or self.archive is None:
             return []
-        horizon = self.newest - self.config.retire_days * DAY
-        grace = self.batches - self.config.recall_batches
+        c = self.config
+        horizon = self.newest - c.retire_days * DAY
+        longer = self.newest - max(c.retire_days, c.long_window_days) * DAY
+        grace = self.batches - c.recall_batches
         old = [sid for sid, st in stories.items()
-               if st.last is not None and st.last < horizon and sid not in dirty
-               and self.recalled.get(sid, grace) <= grace]
+               if st.last is not None and st.last < (longer if st.count >= 2 else horizon)
+               and sid not in dirty and self.recalled.get(sid, grace) <= grace]
         for sid in old:
             self.recalled.pop(sid, None)
         return old

@@ -1,0 +1,99 @@
+"""Whether a full-text report belongs to a story: a pairwise model learned on labelled events,
+as Miranda et al. (EMNLP 2018) do, in place of one hand-tuned cosine cut.
+
+The evidence is kept apart by field: the cosine of the report with the story's centroid on
+each of its term fields (the text's words and pairs, the title, the lead, the names), the
+whole cosine, how far the report's date lies outside the story's dates and how long the two
+texts are. A logistic regression over those features (standardised) gives the probability
+that the report is of the story; it joins the most likely open story at probability 0.5,
+the model's own boundary. Headlines keep the cosine thresholds (a headline has too few
+terms for fields to say anything apart).
+
+The model ships as data (``cleaners/data/story_model.json``) written deterministically by
+``scripts/train_story_model.py`` from the dev events in ``../shared``; nothing is fetched.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from cleaners.corpus.stories.model import DAY, Story
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent.parent / "data" / "story_model.json"
+FIELDS = ("", "t:", "l:", "n:")  # the text, the title, the lead, the names (see terms.py)
+NAMES = ("cosine", "text", "title", "lead", "names", "gap", "words", "size")
+
+
+def _field(term: str) -> str:
+    return term[:2] if term[1:2] == ":" else ""
+
+
+def features(wvec: dict[str, float], when: float | None, words: int, story: Story,
+             idf: dict[str, float], cosine: float) -> list[float]:
+    """The features of a report (``wvec``: its unit TF-IDF vector times the IDF) against a
+    story, in the order of :data:`NAMES`."""
+    centroid = story.centroid
+    dot = dict.fromkeys(FIELDS, 0.0)
+    a_sq, c_sq = dict(dot), dict(dot)
+    for term, w in wvec.items():
+        f = _field(term)
+        dot[f] += w * centroid.get(term, 0.0) * idf[term]
+        a_sq[f] += w * w
+    for term, c in centroid.items():
+        c_sq[_field(term)] += (c * idf[term]) ** 2
+    cells = [dot[f] / math.sqrt(a_sq[f] * c_sq[f]) if a_sq[f] and c_sq[f] else 0.0
+             for f in FIELDS]
+    return [cosine, *cells, math.log1p(_gap_days(when, story)),
+            math.log1p(min(words, story.mean_words or words)), math.log1p(story.count)]
+
+
+def _gap_days(when: float | None, story: Story) -> float:
+    """Days between ``when`` and the story's date range (0 inside it or undated)."""
+    if when is None or story.start is None or story.end is None:
+        return 0.0
+    return max(story.start - when, when - story.end, 0.0) / DAY
+
+
+@dataclass(frozen=True)
+class PairModel:
+    """A logistic regression on standardised features."""
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    bias: float
+    trained_on: str = ""
+
+    def contributions(self, x: list[float]) -> list[float]:
+        """Each feature's share of the log-odds (the explanation of a decision)."""
+        return [w * (v - m) / s for w, v, m, s in zip(self.weights, x, self.mean, self.scale)]
+
+    def probability(self, x: list[float]) -> float:
+        z = self.bias + sum(self.contributions(x))
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
+
+    def explain(self, x: list[float]) -> dict[str, object]:
+        parts = self.contributions(x)
+        return {"probability": round(self.probability(x), 4),
+                "features": {n: round(v, 4) for n, v in zip(NAMES, x)},
+                "contributions": {n: round(c, 3) for n, c in zip(NAMES, parts)},
+                "bias": round(self.bias, 3)}
+
+    def to_json(self) -> str:
+        return json.dumps({"names": NAMES, "mean": self.mean, "scale": self.scale,
+                           "weights": self.weights, "bias": self.bias,
+                           "trained_on": self.trained_on}, indent=1)
+
+
+@lru_cache(maxsize=4)
+def load_pair_model(path: str = "") -> PairModel:
+    """The model saved at ``path`` (the packaged one when empty); read once per path."""
+    data = json.loads(Path(path or DEFAULT_PATH).read_text(encoding="utf-8"))
+    if tuple(data["names"]) != NAMES:
+        raise ValueError(f"story model {path or DEFAULT_PATH}: features {data['names']} "
+                         f"are not {list(NAMES)}")
+    return PairModel(tuple(data["mean"]), tuple(data["scale"]), tuple(data["weights"]),
+                     float(data["bias"]), data.get("trained_on", ""))
