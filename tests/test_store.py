@@ -170,12 +170,12 @@ def test_compacted_document_frequencies_change_nothing(halves, tmp_path: Path, m
                                                        store_path: str) -> None:
     """Document frequencies are saved as one delta per batch and compacted into one when
     they pile up: stories and scores are the same either way, and across two runs."""
-    from cleaners.store import indexes
+    from cleaners.corpus.tables import stories
     a, b, size = halves
     assert size % 3 == 0  # the runs on the halves cut the same batches as the whole run
     config = Config().with_overrides({"run": {"batch_size": size // 3}})
     plain = run_records([a, b], tmp_path / "plain", config)
-    monkeypatch.setattr(indexes, "DF_RUNS", 2)
+    monkeypatch.setattr(stories, "DF_RUNS", 2)
     shared = config.with_overrides({"store": {"path": store_path}})
     one = run_records([a], tmp_path / "one", shared)
     two = run_records([b], tmp_path / "two", shared)

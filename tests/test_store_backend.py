@@ -1,18 +1,26 @@
-"""The store's backends (cleaners/store/backend.py) on their own, SQLite and PostgreSQL (a
-throwaway server: tests/conftest.py): the schema, upserts, one transaction, one writer."""
+"""The store on its own: its backends (cleaners/store/backend.py), SQLite and PostgreSQL (a
+throwaway server: tests/conftest.py): the schema, upserts, one transaction, one writer; the
+schemas its users declare; and that it imports nothing of the corpus, which uses it."""
 from __future__ import annotations
+
+import ast
+from pathlib import Path
 
 import pytest
 
-from cleaners.store import StoreError
+from cleaners.corpus.tables import dedupe, stories
+from cleaners.store import Store, StoreError
 from cleaners.store.backend import PostgresConnection, open_backend
 from cleaners.store.tables import SCHEMA
+
+CLEANERS = Path(__file__).resolve().parent.parent / "cleaners"
 
 
 def test_schema_upserts_and_a_transaction(store_path: str) -> None:
     backend = open_backend(store_path)
     try:
-        backend.create(SCHEMA)
+        for schema in (SCHEMA, dedupe.SCHEMA, stories.SCHEMA):
+            backend.create(schema)
         db = backend.db
         with backend.transaction():
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", [("a", "1"), ("a", "2")])
@@ -63,3 +71,47 @@ def test_the_postgresql_dialect_of_the_stores_sql() -> None:
                   "WITHOUT ROWID")
     assert db.translated("INSERT OR REPLACE INTO p VALUES (?, ?)").endswith(
         "ON CONFLICT DO NOTHING")  # nothing but the key to update
+
+
+def test_a_users_schema_is_created_once_and_not_inside_a_batch() -> None:
+    with Store() as store:
+        store.ensure(dedupe.SCHEMA)
+        store.db.execute("INSERT INTO superseded VALUES (?, ?)", (1, 2))
+        store.ensure(dedupe.SCHEMA)
+        assert store.db.execute("SELECT count(*) FROM superseded").fetchone()[0] == 1
+        with pytest.raises(StoreError, match="outside a batch's transaction"), \
+                store.transaction():
+            store.ensure(stories.SCHEMA)
+
+
+def imported(path: Path) -> set[str]:
+    """The modules a file imports, relative imports resolved; ``from cleaners import corpus``
+    counts as ``cleaners.corpus``."""
+    package = ".".join(path.relative_to(CLEANERS.parent).parts[:-1])
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            module = absolute(node, package)
+            found.update([module, *(f"{module}.{alias.name}" for alias in node.names)])
+    return found
+
+
+def absolute(node: ast.ImportFrom, package: str) -> str:
+    if not node.level:
+        return node.module or ""
+    parts = package.split(".")
+    return ".".join(parts[:len(parts) - node.level + 1] + ([node.module] if node.module else []))
+
+
+def test_the_store_imports_nothing_of_the_corpus() -> None:
+    """The import graph runs one way: the corpus holds its tables on the store, the store
+    knows no corpus module."""
+    files = sorted((CLEANERS / "store").rglob("*.py"))
+    assert CLEANERS / "store/__init__.py" in files
+    found = {path.name: sorted(m for m in imported(path) if m.startswith("cleaners.corpus"))
+             for path in files}
+    assert {name: mods for name, mods in found.items() if mods} == {}
+    assert "cleaners.store" in imported(CLEANERS / "corpus/tables/dedupe.py")  # the other way
+    assert "cleaners.corpus.dedupe" in imported(CLEANERS / "corpus/tables/dedupe.py")

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from cleaners.config import Config
 from cleaners.config import StoriesConfig
 from cleaners.corpus.stories import StoryIndex
+from cleaners.corpus.tables import StoryTables
 from cleaners.record import Article
 from cleaners.run import run
 from cleaners.store import Store
-from cleaners.store.indexes import StoryTables
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

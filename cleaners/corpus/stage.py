@@ -17,10 +17,9 @@ from cleaners.corpus.originality import Shingles, originality
 from cleaners.corpus.reuse import Doc
 from cleaners.corpus.stories import timestamp
 from cleaners.corpus.storytext import Rank, StoryText, holders
+from cleaners.corpus.tables import DedupeTables, ReuseTables, StoryTables, TextTables
 from cleaners.record import Article
 from cleaners.store import Store
-from cleaners.store.indexes import DedupeTables, StoryTables
-from cleaners.store.texts import ReuseTables, TextTables
 
 Earlier = dict[int, tuple[Rank, str]]  # n-gram -> the earliest earlier article that had it
 

@@ -1,16 +1,16 @@
 """The store: what later runs need of everything indexed before.
 
 One database, an SQLite file (WAL journal) or a PostgreSQL database (chosen by the path:
-:mod:`cleaners.store.backend`), one transaction per batch, holds the dedupe index (exact
-hashes, LSH bands, signatures), the story index (centroids, document frequencies), per story
-its members with their facts and lengths (for completeness), per article its word n-gram set
-and per winnowed 5-gram the first articles that have it (for originality), the keys of
-inputs already ingested, and the batches each run finished. A scheduled run opens it, adds
-its batches and never reprocesses old articles.
+:mod:`cleaners.store.backend`), one transaction per batch. The store itself keeps only
+what any user of it needs: settings and other small values (``meta``), the keys of inputs
+already ingested and the batches each run finished. Its user declares and owns the other
+tables (:meth:`Store.ensure`): the corpus keeps its dedupe and story indexes, per story
+text and per article n-gram sets, and its reuse index there (:mod:`cleaners.corpus.tables`).
+A scheduled run opens it, adds its batches and never reprocesses old articles.
 
-SQL stays in this package, in SQLite's dialect (the PostgreSQL backend translates it); the
-indexes themselves are plain data (:mod:`cleaners.corpus`) that read the store through
-archive objects given to their constructors.
+This package imports nothing of the corpus (tests/test_store.py checks): the corpus uses
+the store, never the other way round. All SQL is written in SQLite's dialect (the
+PostgreSQL backend translates it).
 """
 from __future__ import annotations
 
@@ -34,7 +34,8 @@ class Store:
     def __init__(self, path: str | Path = ":memory:") -> None:
         self.backend = open_backend(str(path))
         self.path, self.db = self.backend.shown, self.backend.db
-        self.backend.create(SCHEMA)
+        self.schemas: set[str] = set()
+        self.ensure(SCHEMA)
         found = self.get_meta("version")
         if found is None:
             self.set_meta("version", VERSION)
@@ -42,6 +43,17 @@ class Store:
             self.close()
             raise StoreError(f"{self.path} is a version {found} index; this is version {VERSION}")
         self.seen = SeenKeys(self)
+
+    def ensure(self, schema: str) -> None:
+        """Create a user's tables (``CREATE ... IF NOT EXISTS``), once per open store: each
+        table family declares its own where it is used, so the store needs to know none.
+        Not inside a transaction: SQLite's script runner would commit it half-done."""
+        if schema in self.schemas:
+            return
+        if self.db.in_transaction:
+            raise StoreError(f"{self.path}: tables are created outside a batch's transaction")
+        self.backend.create(schema)
+        self.schemas.add(schema)
 
     def close(self) -> None:
         self.backend.close()

@@ -3,11 +3,12 @@
 
 A backend gives the store its connection (``db``: ``execute``, ``executemany``,
 ``in_transaction``), a transaction, an integrity check and the one-writer guard. The SQL
-lives in SQLite's dialect in this package (:mod:`cleaners.store.tables` and the tables'
-modules); :class:`PostgresConnection` translates it once per statement: ``?`` parameters,
-``BIGINT``/``DOUBLE PRECISION``/``BYTEA``/``TEXT COLLATE "C"`` columns (64-bit keys, double
-timestamps, blobs, byte-order text as in SQLite), identity columns for SQLite's
-``INTEGER PRIMARY KEY``, ``INSERT OR REPLACE``/``OR IGNORE`` as ``ON CONFLICT`` upserts.
+is written in SQLite's dialect, the store's (:mod:`cleaners.store.tables`) and its users'
+(the corpus's tables); :class:`PostgresConnection` translates it once per statement:
+``?`` parameters, ``BIGINT``/``DOUBLE PRECISION``/``BYTEA``/``TEXT COLLATE "C"`` columns
+(64-bit keys, double timestamps, blobs, byte-order text as in SQLite), identity columns for
+SQLite's ``INTEGER PRIMARY KEY``, ``INSERT OR REPLACE``/``OR IGNORE`` as ``ON CONFLICT``
+upserts.
 """
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""The store's tables. Integers that are unsigned 64-bit hashes in Python are stored as
-signed 64-bit (SQLite's INTEGER): see :func:`signed` and :func:`unsigned`."""
+"""The store's own tables (settings, ingested keys, finished batches) and the helpers its
+users' tables share. Each user declares its tables itself (:meth:`cleaners.store.Store.ensure`;
+the corpus: :mod:`cleaners.corpus.tables`). Integers that are unsigned 64-bit hashes in
+Python are stored as signed 64-bit (SQLite's INTEGER): see :func:`signed` and
+:func:`unsigned`."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -9,38 +12,6 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS batches (run TEXT NOT NULL, n INTEGER NOT NULL,
     records INTEGER NOT NULL, PRIMARY KEY (run, n)) WITHOUT ROWID;
--- dedupe: one row per indexed record, in the order seen (idx); parent is union-find
-CREATE TABLE IF NOT EXISTS records (idx INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,
-    date TEXT NOT NULL, parent INTEGER NOT NULL, size INTEGER NOT NULL, sig BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS exact (key INTEGER PRIMARY KEY, idx INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS bands (key INTEGER PRIMARY KEY, idxs BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS superseded (old INTEGER PRIMARY KEY, new INTEGER NOT NULL);
--- stories: centroids (JSON) with the dates of their first and last reports
-CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, first REAL, last REAL,
-    data TEXT NOT NULL) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS stories_last ON stories (last);
--- and the hashes of their centroids' terms (uint64), to find the retired stories a late report
--- may join without reading the JSON; a rowid table, so that a row is one short record
-CREATE TABLE IF NOT EXISTS story_terms (id TEXT NOT NULL UNIQUE, first REAL, last REAL,
-    terms BLOB NOT NULL);
-CREATE INDEX IF NOT EXISTS story_terms_span ON story_terms (last, first);
--- document frequencies: per batch the sorted uint64 hashes of its terms and their int32 increments
-CREATE TABLE IF NOT EXISTS df_runs (n INTEGER PRIMARY KEY, keys BLOB NOT NULL, counts BLOB NOT NULL);
--- scores: per story (by a small integer key) its members, facts and lengths; per article
--- its word n-gram set (a uint64 array)
-CREATE TABLE IF NOT EXISTS story_keys (id TEXT PRIMARY KEY, key INTEGER NOT NULL UNIQUE);
-CREATE TABLE IF NOT EXISTS story_text (key INTEGER PRIMARY KEY, facts TEXT NOT NULL,
-    lengths TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS members (key INTEGER NOT NULL, date TEXT NOT NULL,
-    seen INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (key, seen)) WITHOUT ROWID;
--- the story of an article by its id: a copy joins the story of the record it copies
-CREATE INDEX IF NOT EXISTS members_id ON members (id);
-CREATE TABLE IF NOT EXISTS grams (id TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
--- reuse: every article by the order seen (its key), and per sampled 5-gram (signed) the keys
--- of the first articles that have it (an int64 array)
-CREATE TABLE IF NOT EXISTS reuse_docs (key INTEGER PRIMARY KEY, id TEXT NOT NULL,
-    date TEXT NOT NULL, time REAL);
-CREATE TABLE IF NOT EXISTS reuse_grams (gram INTEGER PRIMARY KEY, keys BLOB NOT NULL);
 """
 
 _TOP = 1 << 63

@@ -1,69 +1,36 @@
-"""The dedupe and story indexes in the store. Each index gets its tables as an archive
-through its constructor and reads its saved state through it (records, the buckets a batch
-looks up, stories, document frequencies); after each batch the tables write what the
-index's ``pending()`` reports changed (new records, touched LSH buckets, changed union-find
-parents, touched stories, a document-frequency delta). The store never sets index fields."""
+"""The story index's tables: story centroids (JSON) with the dates of their first and last
+reports, the hashes of each centroid's terms (to find the stored stories a batch may join
+without parsing them) and the document frequencies, one delta per batch. The
+:class:`StoryIndex` reads them as its :class:`~cleaners.corpus.stories.Archive`; after each
+batch :meth:`StoryTables.save` writes what the index's ``pending()`` reports changed
+(touched and retired stories, a document-frequency delta). The tables never set index
+fields."""
 from __future__ import annotations
 
 import json
 
 import numpy as np
 
-from cleaners.config import DedupeConfig, StoriesConfig
-from cleaners.corpus.dedupe import DedupeIndex, Record
+from cleaners.config import StoriesConfig
 from cleaners.corpus.stories import DAY, StoryIndex
 from cleaners.corpus.stories.docfreq import KEY, Delta, term_keys
+from cleaners.corpus.tables.texts import SCHEMA as MEMBERS
 from cleaners.store import Store
-from cleaners.store.tables import chunks, unsigned
-from cleaners.store.tables import signed as signed_key
+from cleaners.store.tables import chunks
 
-DEDUPE_KEYS = ("num_perm", "seed", "bands", "rows", "shingle_words")
-
-
-class DedupeTables:
-    """The saved records of a :class:`DedupeIndex`, which reads them as its archive; the
-    buckets of a large index would otherwise hold ~3 KB of Python objects per article."""
-
-    def __init__(self, store: Store, config: DedupeConfig) -> None:
-        self.store = store
-        store.check_settings("dedupe", {k: getattr(config, k) for k in DEDUPE_KEYS})
-        self.index = DedupeIndex(config, self)
-
-    def records(self) -> list[Record]:
-        rows = self.store.db.execute("SELECT id, date, parent, size, sig FROM records ORDER BY idx")
-        return [(art_id, date, parent, size, np.frombuffer(sig, dtype=np.uint32))
-                for art_id, date, parent, size, sig in rows]
-
-    def superseded(self) -> dict[int, int]:
-        return dict(self.store.db.execute("SELECT old, new FROM superseded ORDER BY rowid"))
-
-    def lookup(self, keys: list[int], bands: list[int]) -> tuple[dict[int, int],
-                                                                dict[int, int | list[int]]]:
-        db, exact, buckets = self.store.db, {}, {}
-        for part in chunks([signed_key(k) for k in keys]):
-            marks = ",".join("?" * len(part))
-            exact.update((unsigned(k), v) for k, v in db.execute(
-                f"SELECT key, idx FROM exact WHERE key IN ({marks})", part))
-        for part in chunks([signed_key(k) for k in bands]):
-            marks = ",".join("?" * len(part))
-            for key, idxs in db.execute(f"SELECT key, idxs FROM bands WHERE key IN ({marks})",
-                                        part):
-                held = np.frombuffer(idxs, dtype=np.int32).tolist()
-                buckets[unsigned(key)] = held[0] if len(held) == 1 else held
-        return exact, buckets
-
-    def save(self) -> None:
-        """Write the changes since the last save; call inside the batch's transaction."""
-        changes, db = self.index.pending(), self.store.db
-        db.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", changes.records)
-        db.executemany("UPDATE records SET parent = ? WHERE idx = ?", changes.moved)
-        db.executemany("INSERT OR REPLACE INTO exact VALUES (?, ?)",
-                       ((signed_key(k), v) for k, v in changes.exact))
-        db.executemany("INSERT OR REPLACE INTO bands VALUES (?, ?)", (
-            (signed_key(k), np.asarray(idxs, dtype=np.int32).tobytes())
-            for k, idxs in changes.buckets))
-        db.executemany("INSERT INTO superseded VALUES (?, ?)", changes.superseded)
-
+SCHEMA = """
+-- stories: centroids (JSON) with the dates of their first and last reports
+CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, first REAL, last REAL,
+    data TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS stories_last ON stories (last);
+-- and the hashes of their centroids' terms (uint64), to find the retired stories a late report
+-- may join without reading the JSON; a rowid table, so that a row is one short record
+CREATE TABLE IF NOT EXISTS story_terms (id TEXT NOT NULL UNIQUE, first REAL, last REAL,
+    terms BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS story_terms_span ON story_terms (last, first);
+-- document frequencies: per batch the sorted uint64 hashes of its terms and their int32 increments
+CREATE TABLE IF NOT EXISTS df_runs (n INTEGER PRIMARY KEY, keys BLOB NOT NULL, counts BLOB NOT NULL);
+"""
 
 STORY_KEYS = ("max_words",)
 DF_RUNS = 32  # saved document-frequency deltas before they are compacted into one
@@ -76,6 +43,8 @@ class StoryTables:
 
     def __init__(self, store: Store, config: StoriesConfig) -> None:
         self.store = store
+        store.ensure(SCHEMA)
+        store.ensure(MEMBERS)  # the story of an earlier record, for its copies (story_of)
         store.check_settings("stories", {k: getattr(config, k) for k in STORY_KEYS})
         self.runs = store.db.execute("SELECT count(*) FROM df_runs").fetchone()[0]
         self.index = StoryIndex(config, self)
@@ -106,7 +75,8 @@ class StoryTables:
         self.runs += 1
 
     def story_of(self, ids: list[str]) -> dict[str, str]:
-        """The stories of saved articles among ``ids`` (an article alone has none)."""
+        """The stories of saved articles among ``ids`` (an article alone has none), read
+        from the members the score tables (:mod:`.texts`) keep."""
         found: dict[str, str] = {}
         for part in chunks(ids):
             marks = ",".join("?" * len(part))

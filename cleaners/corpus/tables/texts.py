@@ -1,8 +1,8 @@
-"""Score data in the store: per story its members (rank and id), facts and lengths, and per
-article its word n-gram set (one blob). A batch loads only the stories it touches, and the
-earliest holder of each of its own n-grams is found in numpy from the earlier members' sets;
-so memory stays bounded by the batch, not the corpus, and a batch writes one row per
-article rather than one per n-gram."""
+"""Score data in the store: per story (by a small integer key) its members (rank and id),
+facts and lengths, and per article its word n-gram set (one blob). A batch loads only the
+stories it touches, and the earliest holder of each of its own n-grams is found in numpy from
+the earlier members' sets; so memory stays bounded by the batch, not the corpus, and a batch
+writes one row per article rather than one per n-gram."""
 from __future__ import annotations
 
 import json
@@ -10,16 +10,31 @@ from collections import Counter
 
 import numpy as np
 
-from cleaners.config import StoriesConfig
-from cleaners.corpus.reuse import Doc, ReuseIndex
 from cleaners.corpus.storytext import Rank, StoryText, holders
 from cleaners.store import Store
-from cleaners.store.tables import chunks, signed, unsigned
+from cleaners.store.tables import chunks
+
+SCHEMA = """
+-- scores: per story (by a small integer key) its members, facts and lengths; per article
+-- its word n-gram set (a uint64 array)
+CREATE TABLE IF NOT EXISTS story_keys (id TEXT PRIMARY KEY, key INTEGER NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS story_text (key INTEGER PRIMARY KEY, facts TEXT NOT NULL,
+    lengths TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS members (key INTEGER NOT NULL, date TEXT NOT NULL,
+    seen INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (key, seen)) WITHOUT ROWID;
+-- the story of an article by its id: a copy joins the story of the record it copies
+CREATE INDEX IF NOT EXISTS members_id ON members (id);
+CREATE TABLE IF NOT EXISTS grams (id TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+"""
 
 
 class TextTables:
+    """What scoring a batch reads of the earlier articles of the stories it touches
+    (:meth:`load`, :meth:`grams`) and writes of its own (:meth:`save`)."""
+
     def __init__(self, store: Store) -> None:
         self.store = store
+        store.ensure(SCHEMA)
         self.keys: dict[str, int] = dict(store.db.execute("SELECT id, key FROM story_keys"))
         self._members: list[tuple[int, str, int, str]] = []  # this batch's (key, date, seen, id)
 
@@ -81,39 +96,3 @@ class TextTables:
         db.executemany("INSERT OR REPLACE INTO grams VALUES (?, ?)",
                        ((art_id, g.tobytes()) for art_id, g in grams.items()))
         self._members = []
-
-
-class ReuseTables:
-    """The saved postings of a :class:`ReuseIndex`, which reads them as its archive; only
-    the anchors a batch looks up are read."""
-
-    def __init__(self, store: Store, config: StoriesConfig) -> None:
-        self.store = store
-        self.index = ReuseIndex(config, self)
-
-    def postings(self, anchors: list[int]) -> dict[int, list[int]]:
-        found: dict[int, list[int]] = {}
-        for part in chunks([signed(a) for a in anchors]):
-            marks = ",".join("?" * len(part))
-            for gram, keys in self.store.db.execute(
-                    f"SELECT gram, keys FROM reuse_grams WHERE gram IN ({marks})", part):
-                found[unsigned(gram)] = np.frombuffer(keys, dtype=np.int64).tolist()
-        return found
-
-    def docs(self, keys: list[int]) -> dict[int, Doc]:
-        found: dict[int, Doc] = {}
-        for part in chunks(keys):
-            marks = ",".join("?" * len(part))
-            for key, art_id, date, when in self.store.db.execute(
-                    f"SELECT key, id, date, time FROM reuse_docs WHERE key IN ({marks})", part):
-                found[key] = Doc(art_id, (date, key), when)
-        return found
-
-    def save(self) -> None:
-        """Write what the index added; call inside the batch's transaction."""
-        changed, docs = self.index.pending()
-        db = self.store.db
-        db.executemany("INSERT OR REPLACE INTO reuse_docs VALUES (?, ?, ?, ?)",
-                       ((d.rank[1], d.id, d.rank[0], d.when) for d in docs))
-        db.executemany("INSERT OR REPLACE INTO reuse_grams VALUES (?, ?)", (
-            (signed(a), np.asarray(keys, dtype=np.int64).tobytes()) for a, keys in changed.items()))
