@@ -416,7 +416,7 @@ def sensitivity(pairs: list[Pair]) -> None:
     settings = [replace(base, sentence_share=x) for x in SHARES] + [
         replace(base, sentence_hits=h) for h in (1, 3)]
     print("sensitivity (originality() directly, S the only earlier report; configured: "
-          f"sentence_share {base.sentence_share}, sentence_hits {base.sentence_hits}):")
+          f"sentence_share {base.sentence_share:.3f}, sentence_hits {base.sentence_hits}):")
     for config in settings:
         aucs = kind_aucs(direct(pairs, config))
         worst = min(DERIVED + NON_DERIVED, key=aucs.get)
