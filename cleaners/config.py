@@ -341,6 +341,30 @@ class StoriesConfig:
 
 
 @dataclass(frozen=True)
+class OriginalityConfig:
+    sentence_share: float = setting(
+        1 / 6, "a sentence is reused from an earlier article when one of its sentences holds "
+        "1/6 of its word trigrams (stop-word-only trigrams left out): what a sentence keeps "
+        "with 45% of its words changed ((1 - 0.45)^3), the middle of issue 33's heavy "
+        "rewrite (30-60% of the words changed). bench/reuse.py prints the AUC at 0.1-0.3. "
+        "Aligned sentence by sentence, not the whole text's trigrams, which would count the "
+        "names and titles independent reports of one event share")
+    sentence_hits: int = setting(
+        2, "and at least 2 of them: one shared trigram is a name or a title ('prime minister "
+        "narendra'), which a short sentence of an independent report has by itself")
+    align_sources: int = setting(
+        4, "sentences are aligned with the 4 earlier articles holding most of the article's "
+        "5-grams (candidates the story step and the containment index found): a rewrite "
+        "mostly has one source, and each candidate costs a read of its trigrams")
+    trigram_sample: int = setting(
+        8, "the reuse index also holds the article's trigrams whose hash is 0 mod 8: a "
+        "rewrite with 45% of its words changed keeps ~1/6 of its ~1 trigram a word, so a "
+        "300-word one shares ~6 such anchors with its source (P(none) ~ e^-6), where "
+        "winnowed 5-grams need a 20-word run it rarely keeps; 1 in 8 adds about as many "
+        "anchors as the 2/17 winnowed 5-grams")
+
+
+@dataclass(frozen=True)
 class RunConfig:
     batch_size: int = setting(
         500, "stories are refined per batch: UCI headlines through the CLI give ARI 0.748 in "
@@ -414,6 +438,7 @@ class Config:
     templates: TemplateConfig = field(default_factory=TemplateConfig)
     dedupe: DedupeConfig = field(default_factory=DedupeConfig)
     stories: StoriesConfig = field(default_factory=StoriesConfig)
+    originality: OriginalityConfig = field(default_factory=OriginalityConfig)
     run: RunConfig = field(default_factory=RunConfig)
     metadata: MetadataConfig = field(default_factory=MetadataConfig)
     store: StoreConfig = field(default_factory=StoreConfig)

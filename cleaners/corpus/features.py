@@ -49,5 +49,5 @@ def live_of(arts: list[Article]) -> list[Article]:
 def batch_features(arts: list[Article], config: Config) -> Features:
     live = live_of(arts)
     return Features(signed=sign_batch(live, config.dedupe), terms=batch_terms(live, config.stories),
-                    grams=[shingles(a.body or "") for a in live],
+                    grams=[shingles(a.body or "", language=a.language) for a in live],
                     facts=[facts(a.body or "") for a in live])

@@ -5,6 +5,12 @@ earlier articles that had them (its story's earlier members, its canonical copy,
 earlier articles of any story the reuse index (:mod:`.reuse`) names), not Jaccard: a Jaccard threshold misses
 partial reuse when the derived text is much shorter than its source.
 
+Exact 5-grams miss heavy rewrites (sentences paraphrased and reordered, a third to a half of
+the words changed), which keep few of them. So the earlier articles that hold any of the
+article's 5-grams are candidate sources, and each sentence of the article is also aligned to
+the candidates' sentences by word trigrams (:mod:`.align`): a sentence one of them holds
+enough trigrams of counts as reused from it, beside the exact passages.
+
 Quoted speech is common source material: when all outlets quote the same minister, the
 quote is neither reuse of an earlier report nor the article's own writing. N-grams inside
 quotation marks are left out of both counts; an article made only of quotes scores 1.
@@ -12,11 +18,16 @@ quotation marks are left out of both counts; an article made only of quotes scor
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import xxhash
+
+from cleaners.config import OriginalityConfig
+from cleaners.corpus.align import Sentences, aligned, sentences
+from cleaners.corpus.stories.terms import stop_words
 
 WORD = re.compile(r"\w+", re.UNICODE)
 QUOTED = re.compile(r"[\"\u201c\u201e\u00ab]([^\"\u201c\u201d\u201e\u00ab\u00bb]{1,2000})[\"\u201d\u00bb]")
@@ -31,13 +42,15 @@ class Shingles:
     hashes: np.ndarray  # uint64, one per n-gram
     spans: np.ndarray  # int64 (n, 2): start and end character of each n-gram
     quoted: np.ndarray  # bool: the n-gram lies inside a quotation
+    sentences: Sentences  # sentence-coded trigrams, for alignment
 
     def own(self) -> set[int]:
         """The n-grams outside quotations."""
         return set(self.hashes[~self.quoted].tolist())
 
 
-def shingles(text: str, n: int = 5) -> Shingles:
+def shingles(text: str, n: int = 5, language: str | None = None) -> Shingles:
+    """``language`` picks the stop words that trigrams for alignment need besides."""
     words = [(m.group(0).lower(), m.start(), m.end()) for m in WORD.finditer(text)]
     quotes = [(m.start(1), m.end(1)) for m in QUOTED.finditer(text)]
     hashes, spans, quoted = [], [], []
@@ -47,29 +60,72 @@ def shingles(text: str, n: int = 5) -> Shingles:
         hashes.append(xxhash.xxh64_intdigest(" ".join(w for w, _, _ in gram).encode()))
         spans.append((start, end))
         quoted.append(any(qs <= start and end <= qe for qs, qe in quotes))
+    in_quote = [any(qs <= a and c <= qe for qs, qe in quotes)
+                for (_, a, _), (_, _, c) in zip(words, words[2:])]
     return Shingles(np.array(hashes, dtype=np.uint64),
-                    np.array(spans, dtype=np.int64).reshape(-1, 2), np.array(quoted, dtype=bool))
+                    np.array(spans, dtype=np.int64).reshape(-1, 2), np.array(quoted, dtype=bool),
+                    sentences(text, words, in_quote, stop_words(language)))
 
 
 Source = Callable[[list[int]], "list[str | None]"]  # n-grams -> the earliest earlier holders
+Codes = Callable[[list[str]], "dict[str, np.ndarray]"]  # ids -> their sentence-coded trigrams
 
 
-def originality(text: str, mine: Shingles, source: Source,
-                min_passage: int = 2) -> tuple[float, list[dict]]:
+def originality(text: str, mine: Shingles, source: Source, min_passage: int = 2,
+                codes: Codes | None = None, config: OriginalityConfig = OriginalityConfig(),
+                found: list[str] = ()) -> tuple[float, list[dict]]:
     """(score, reused passages) of an article; ``source(grams)`` names for each n-gram the
-    earliest earlier report that has it, or None.
+    earliest earlier report that has it, or None; ``codes(ids)`` gives earlier reports'
+    :attr:`Sentences.codes` for alignment (none without it), with them and ``found`` (the
+    earlier reports the reuse index found) as candidates.
 
-    A reused passage is a run of consecutive unquoted n-grams found in one earlier report;
-    runs shorter than ``min_passage`` n-grams are chance phrase matches and are ignored.
+    A reused passage is a run of consecutive unquoted n-grams found in one earlier report, or
+    lying in sentences aligned to one; exact runs shorter than ``min_passage`` n-grams are
+    chance phrase matches and are ignored.
     """
     own = np.flatnonzero(~mine.quoted).tolist()
     if not own:
         return 1.0, []
     source_of = dict(zip(own, source(mine.hashes[own].tolist())))
-    passages = list(_runs(own, source_of, min_passage))
+    marked = {i: src for start, end, src in _runs(own, source_of, min_passage)
+              for i in range(start, end + 1)}
+    if codes is not None:
+        for i, src in _rewritten(mine, source_of, codes, config, found).items():
+            marked.setdefault(i, src)
+    passages = list(_runs(own, marked, 1))
     reused = sum(end - start + 1 for start, end, _ in passages)
     score = round(1.0 - reused / len(own), 4)
     return score, [_passage(text, mine, start, end, src, len(own)) for start, end, src in passages]
+
+
+def _rewritten(mine: Shingles, source_of: dict[int, str | None], codes: Codes,
+               config: OriginalityConfig, found: list[str]) -> dict[int, str]:
+    """The n-grams (positions) lying in sentences aligned to one candidate source, with it
+    (an n-gram across two sentences aligned to it too).
+    Candidates are the earlier reports holding most of the article's 5-grams, then those the
+    reuse index found (by shared trigram anchors, say) in its order; a sentence aligned to
+    several goes to the one holding most of its trigrams (ties: the one ranked first)."""
+    held = Counter(src for src in source_of.values() if src is not None)
+    ranked = list(dict.fromkeys([src for src, _ in held.most_common()] + list(found)))
+    ranked = ranked[:config.align_sources]
+    if not ranked:
+        return {}
+    mine_codes, theirs = mine.sentences.own(), codes(ranked)
+    best: dict[int, tuple[int, str]] = {}
+    for src in ranked:
+        matched = aligned(mine_codes, theirs.get(src, np.zeros(0, np.uint64)),
+                          config.sentence_share, config.sentence_hits)
+        for sent, hits in matched.items():
+            if hits > best.get(sent, (0, ""))[0]:
+                best[sent] = (hits, src)
+    if not best:
+        return {}
+    starts = mine.sentences.spans[:, 0]
+    first = np.searchsorted(starts, mine.spans[:, 0], side="right") - 1
+    last = np.searchsorted(starts, mine.spans[:, 1] - 1, side="right") - 1
+    src = {s: best[s][1] for s in best}
+    return {i: src[a] for i, (a, b) in enumerate(zip(first.tolist(), last.tolist()))
+            if a in src and src[a] == src.get(b)}
 
 
 def _runs(own: list[int], source_of: dict[int, str | None], min_len: int):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from cleaners.config import Config
+from cleaners.corpus.align import anchors
 from cleaners.corpus.completeness import completeness
 from cleaners.corpus.features import Features, batch_features, live_of
 from cleaners.corpus.originality import Shingles, originality
@@ -22,6 +23,7 @@ from cleaners.record import Article
 from cleaners.store import Store
 
 Earlier = dict[int, tuple[Rank, str]]  # n-gram -> the earliest earlier article that had it
+CODES = "\x1fsentences"  # an article's sentence-coded trigrams: the grams row of id + CODES
 
 
 class CorpusStage:
@@ -40,6 +42,8 @@ class CorpusStage:
         self._position: dict[str, int] | None = None  # id -> dedupe index, for amend
         self._texts_now: dict[str, StoryText] = {}
         self._grams_now: dict[str, np.ndarray] = {}  # id -> its sorted distinct n-grams
+        self._codes_now: dict[str, np.ndarray] = {}  # id -> its sentence-coded trigrams
+        self._found: dict[str, list[str]] = {}  # id -> the earlier articles the index found
 
     def add_batch(self, arts: list[Article], features: Features | None = None) -> None:
         """Set duplicate_of, story, first_report, scores and reused on a batch's records.
@@ -53,6 +57,7 @@ class CorpusStage:
         self.demoted.update(self.stories.add_batch(live, features.terms))
         batch = list(zip(live, features.grams))
         self._grams_now = {a.id: np.unique(g.hashes) for a, g in batch}
+        self._codes_now = {a.id + CODES: np.unique(g.sentences.codes) for a, g in batch}
         ranks = [self._rank(art) for art in live]
         self._texts_now = self._texts.load(self._members(live, ranks), self._grams_now)
         for art, fx, rank in zip(live, features.facts, ranks):
@@ -71,12 +76,12 @@ class CorpusStage:
         with self.store.transaction():
             self._dedupe.save()
             self._stories.save()
-            self._texts.save(self._texts_now, self._grams_now)
+            self._texts.save(self._texts_now, {**self._grams_now, **self._codes_now})
             self._reuse.save()
             self.store.set_meta("stage.seen", str(self.seen))
             if run is not None:
                 self.store.finish_batch(run, n, records)
-        self._texts_now, self._grams_now = {}, {}
+        self._texts_now, self._grams_now, self._codes_now = {}, {}, {}
 
     def amend(self, record: dict) -> bool:
         """Set the fields a later batch may have changed from the index as it stands now:
@@ -155,15 +160,23 @@ class CorpusStage:
     def _earlier(self, batch: list[tuple[Article, Shingles]], ranks: list[Rank]) -> list[Earlier]:
         """Per article, which of its n-grams the earlier articles of any story that the
         reuse index names (quoted or not: its own text may be another's quote) had first."""
-        index = self._reuse.index
+        index, sample = self._reuse.index, self.config.originality.trigram_sample
         found = index.add_batch([(Doc(art.id, rank, timestamp(art.date)),
-                                  index.anchors(grams.hashes))
+                                  index.anchors(grams.hashes) + anchors(grams.sentences, sample))
                                  for (art, grams), rank in zip(batch, ranks)])
+        self._found = {art.id: [d.id for d in docs] for (art, _), docs in zip(batch, found)}
         ids = {d.id for docs in found for d in docs}
         held = {i: self._grams_now[i] for i in ids & set(self._grams_now)}
         held.update(self._texts.grams(ids - set(held)))
         return [holders(sorted((d.rank, d.id) for d in docs), held, grams.hashes)
                 for (_, grams), docs in zip(batch, found)]
+
+    def _codes(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """The sentence-coded trigrams of earlier articles (this batch's or saved ones)."""
+        keys = {i + CODES for i in ids}
+        found = {k: self._codes_now[k] for k in keys if k in self._codes_now}
+        found.update(self._texts.grams(keys - set(found)))
+        return {k[: -len(CODES)]: codes for k, codes in found.items()}
 
     def _canonical_grams(self, batch: list[tuple[Article, Shingles]]) -> dict[str, set[int]]:
         """N-gram sets of the canonical copies the batch's duplicates point at."""
@@ -177,7 +190,9 @@ class CorpusStage:
                story: StoryText, canon: dict[str, set[int]], others: Earlier) -> None:
         canonical = art.duplicate_of
         source = story.source(rank, canonical, canon.get(canonical or "", set()), others)
-        score, reused = originality(art.body or "", grams, source)
+        score, reused = originality(art.body or "", grams, source, codes=self._codes,
+                                    config=self.config.originality,
+                                    found=self._found.get(art.id, []))
         complete, parts = completeness(art, story.median_words(), story.key_facts(),
                                        mine=text_facts)
         art.scores.update(completeness=complete, originality=score)
