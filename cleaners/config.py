@@ -344,7 +344,8 @@ class StoriesConfig:
 class OriginalityConfig:
     sentence_share: float = setting(
         1 / 6, "a sentence is reused from an earlier article when one of its sentences holds "
-        "1/6 of its word trigrams (stop-word-only trigrams left out): what a sentence keeps "
+        "1/6 of its word trigrams (those with a plain lower-case content word: not trigrams "
+        "of stop words, names, titles and figures alone): what a sentence keeps "
         "with 45% of its words changed ((1 - 0.45)^3), the middle of issue 33's heavy "
         "rewrite (30-60% of the words changed). bench/reuse.py prints the AUC at 0.1-0.3. "
         "Aligned sentence by sentence, not the whole text's trigrams, which would count the "
