@@ -268,7 +268,8 @@ class StoryIndex:
 
     def _merge_new(self, new: list[str], items: list[_Item]) -> None:
         """Merge each story started in this batch into the most similar open story when
-        their centroids are at least ``merge_threshold`` alike. Reports of one event that
+        their centroids are at least ``merge_threshold`` alike (``body_merge_threshold``
+        for two stories of full texts). Reports of one event that
         arrive together can each start a story before any of them has joined; only stories
         whose ids are not written yet (this batch's) are merged away."""
         limit = self.config.merge_threshold
@@ -294,9 +295,17 @@ class StoryIndex:
             if other is story:
                 continue
             sim = self.match.centroid_similarity(story, other)
-            if sim >= limit and sim > best_sim:
+            if sim >= self._merge_limit(story, other, limit) and sim > best_sim:
                 best, best_sim = other, sim
         return best
+
+    def _merge_limit(self, one: Story, two: Story, limit: float) -> float:
+        """``body_merge_threshold`` for two stories of full texts (the pairwise model placed
+        their reports), else ``limit``."""
+        long = self.config.long_words
+        if self.config.pair_model and min(one.mean_words, two.mean_words) >= long:
+            return self.config.body_merge_threshold
+        return limit
 
     def _absorb(self, best: Story, story: Story) -> None:
         """Move all of ``story`` into ``best``."""
