@@ -116,8 +116,9 @@ class StoryIndex:
         """The batch's copies: article id -> the record whose story it takes. Dedupe names
         the record each copy matched (``signals['dedupe']['of']``); the batch's records
         joined that way form groups. A group holding a copy of an earlier batch's record
-        follows that record's story; in any other group one member counts, the longest
-        (the fullest version: not a cut copy; ties: the first), and the others follow it.
+        follows that record's story; in any other group the first member counts (the first
+        seen, as dedupe's canonical among equal dates; the longest version did worse on
+        bench/stories.py's streams: it carries the most chrome) and the others follow it.
         A copy counts nowhere else (document frequencies, centroids, story size and dates),
         so republishing a report ten times changes no story."""
         position = {a.id: i for i, a in enumerate(usable)}
