@@ -116,8 +116,9 @@ class StoryIndex:
         """The batch's copies: article id -> the record whose story it takes. Dedupe names
         the record each copy matched (``signals['dedupe']['of']``); the batch's records
         joined that way form groups. A group holding a copy of an earlier batch's record
-        follows that record's story; in any other group the version the others confirm
-        counts (:func:`_consensus`) and the others follow it.
+        follows that record's story; in any other group the first member counts (the first
+        seen, as dedupe's canonical among equal dates; the longest version did worse on
+        bench/stories.py's streams: it carries the most chrome) and the others follow it.
         A copy counts nowhere else (document frequencies, centroids, story size and dates),
         so republishing a report ten times changes no story."""
         position = {a.id: i for i, a in enumerate(usable)}
@@ -129,7 +130,7 @@ class StoryIndex:
         copies: dict[str, str] = {}
         for group in _groups(usable, matched, position):
             known = [matched[i] for i in group if matched.get(i) in self.placed]
-            lead = known[0] if known else _consensus([usable[position[i]] for i in group])
+            lead = known[0] if known else group[0]
             copies.update((i, lead) for i in group if i != lead)
         return copies
 
@@ -379,26 +380,6 @@ def _take_first(story: Story, art: Article, when: float | None,
             changed.append(story.first)
     story.first, story.first_time = art.id, when
     return True
-
-
-def _consensus(group: list[Article]) -> str:
-    """The id of the group's version that the other versions confirm most: the largest share
-    of its lines found in another version (an outlet's own headline line, navigation or
-    share prompt is in no other), then the longest (not a cut copy), then the first. On
-    bench/stories.py's streams the first version moved the originals' ARI by 0.011 on
-    average, the longest by more (it carries the most chrome)."""
-    lines = [{ln.strip() for ln in (a.body or "").split("\n") if ln.strip()} for a in group]
-    seen: dict[str, int] = {}
-    for own in lines:
-        for ln in own:
-            seen[ln] = seen.get(ln, 0) + 1
-
-    def key(k: int) -> tuple[float, int, int]:
-        own = lines[k]
-        confirmed = sum(seen[ln] > 1 for ln in own) / max(len(own), 1)
-        return confirmed, len((group[k].body or "").split()), -k
-
-    return group[max(range(len(group)), key=key)].id
 
 
 def _groups(usable: list[Article], matched: dict[str, str],
