@@ -116,9 +116,11 @@ class StoryIndex:
         """The batch's copies: article id -> the record whose story it takes. Dedupe names
         the record each copy matched (``signals['dedupe']['of']``); the batch's records
         joined that way form groups. A group holding a copy of an earlier batch's record
-        follows that record's story; in any other group the first member counts (the first
-        seen, as dedupe's canonical among equal dates; the longest version did worse on
-        bench/stories.py's streams: it carries the most chrome) and the others follow it.
+        follows that record's story; in any other group the first member counts and the
+        others follow it: the first seen, whatever the batching, as the version that counts
+        must not depend on where a batch ends (tests/test_store.py: runs on two halves equal
+        one run). A version chosen on its content (the longest, or the one whose lines the
+        others confirm) can be a cut copy that shares a batch with its original.
         A copy counts nowhere else (document frequencies, centroids, story size and dates),
         so republishing a report ten times changes no story."""
         position = {a.id: i for i, a in enumerate(usable)}
