@@ -23,7 +23,6 @@ from cleaners.record import Article
 from cleaners.store import Store
 
 Earlier = dict[int, tuple[Rank, str]]  # n-gram -> the earliest earlier article that had it
-CODES = "\x1fsentences"  # an article's sentence-coded trigrams: the grams row of id + CODES
 
 
 class CorpusStage:
@@ -57,7 +56,7 @@ class CorpusStage:
         self.demoted.update(self.stories.add_batch(live, features.terms))
         batch = list(zip(live, features.grams))
         self._grams_now = {a.id: np.unique(g.hashes) for a, g in batch}
-        self._codes_now = {a.id + CODES: np.unique(g.sentences.codes) for a, g in batch}
+        self._codes_now = {a.id: np.unique(g.sentences.codes) for a, g in batch}
         ranks = [self._rank(art) for art in live]
         self._texts_now = self._texts.load(self._members(live, ranks), self._grams_now)
         for art, fx, rank in zip(live, features.facts, ranks):
@@ -76,7 +75,7 @@ class CorpusStage:
         with self.store.transaction():
             self._dedupe.save()
             self._stories.save()
-            self._texts.save(self._texts_now, {**self._grams_now, **self._codes_now})
+            self._texts.save(self._texts_now, self._grams_now, self._codes_now)
             self._reuse.save()
             self.store.set_meta("stage.seen", str(self.seen))
             if run is not None:
@@ -173,10 +172,9 @@ class CorpusStage:
 
     def _codes(self, ids: list[str]) -> dict[str, np.ndarray]:
         """The sentence-coded trigrams of earlier articles (this batch's or saved ones)."""
-        keys = {i + CODES for i in ids}
-        found = {k: self._codes_now[k] for k in keys if k in self._codes_now}
-        found.update(self._texts.grams(keys - set(found)))
-        return {k[: -len(CODES)]: codes for k, codes in found.items()}
+        found = {i: self._codes_now[i] for i in ids if i in self._codes_now}
+        found.update(self._texts.grams(set(ids) - set(found), "sentences"))
+        return found
 
     def _canonical_grams(self, batch: list[tuple[Article, Shingles]]) -> dict[str, set[int]]:
         """N-gram sets of the canonical copies the batch's duplicates point at."""

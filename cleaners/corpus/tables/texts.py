@@ -25,6 +25,8 @@ CREATE TABLE IF NOT EXISTS members (key INTEGER NOT NULL, date TEXT NOT NULL,
 -- the story of an article by its id: a copy joins the story of the record it copies
 CREATE INDEX IF NOT EXISTS members_id ON members (id);
 CREATE TABLE IF NOT EXISTS grams (id TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+-- and its sentence-coded word trigrams (a uint64 array), for aligning rewrites (align.py)
+CREATE TABLE IF NOT EXISTS sentences (id TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
 """
 
 
@@ -72,13 +74,15 @@ class TextTables:
                 texts[story].holders = holders(members, grams, wanted)
         return texts
 
-    def grams(self, ids: set[str]) -> dict[str, np.ndarray]:
-        """The stored n-gram sets of ``ids`` (uint64 arrays)."""
+    def grams(self, ids: set[str], table: str = "grams") -> dict[str, np.ndarray]:
+        """The stored n-gram sets of ``ids`` (uint64 arrays); ``table="sentences"``: their
+        sentence-coded trigrams."""
+        assert table in ("grams", "sentences")
         found: dict[str, np.ndarray] = {}
         for part in chunks(sorted(ids)):
             marks = ",".join("?" * len(part))
             for art_id, data in self.store.db.execute(
-                    f"SELECT id, data FROM grams WHERE id IN ({marks})", part):
+                    f"SELECT id, data FROM {table} WHERE id IN ({marks})", part):
                 found[art_id] = np.frombuffer(data, dtype=np.uint64)
         return found
 
@@ -86,13 +90,15 @@ class TextTables:
         """A batch member, written by the next :meth:`save`."""
         self._members.append((self._key(story), rank[0], rank[1], art_id))
 
-    def save(self, texts: dict[str, StoryText], grams: dict[str, np.ndarray]) -> None:
+    def save(self, texts: dict[str, StoryText], grams: dict[str, np.ndarray],
+             sentences: dict[str, np.ndarray]) -> None:
         """Write the batch; call inside its transaction."""
         db = self.store.db
         db.executemany("INSERT OR REPLACE INTO story_text VALUES (?, ?, ?)", (
             (self._key(story), json.dumps(text.fact_counts), json.dumps(text.lengths))
             for story, text in texts.items()))
         db.executemany("INSERT INTO members VALUES (?, ?, ?, ?)", self._members)
-        db.executemany("INSERT OR REPLACE INTO grams VALUES (?, ?)",
-                       ((art_id, g.tobytes()) for art_id, g in grams.items()))
+        for table, arrays in (("grams", grams), ("sentences", sentences)):
+            db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)",
+                           ((art_id, g.tobytes()) for art_id, g in arrays.items()))
         self._members = []
