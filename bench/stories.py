@@ -183,9 +183,10 @@ def fold_model(train: Rows, gold: Gold, name: str, **settings: Any) -> str:
 
     config = dataclasses.replace(StoriesConfig(), **settings)
     model = train_model(train, gold, f"bench fold {name}", config)
-    path = Path(tempfile.gettempdir()) / f"newsclean-story-model-{os.getpid()}-{name}.json"
-    path.write_text(model.to_json(), encoding="utf-8")
-    return str(path)
+    handle, path = tempfile.mkstemp(prefix=f"newsclean-story-model-{name}-", suffix=".json")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:  # a new path: models load cached
+        out.write(model.to_json())
+    return path
 
 
 def held_out(scorer: ModuleType, rows: Rows, gold: Gold, batch: int,

@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from cleaners.config import StoriesConfig  # noqa: E402
 from cleaners.corpus.stories import Story, StoryIndex  # noqa: E402
-from cleaners.corpus.stories.pairwise import DEFAULT_PATH, PairModel, features  # noqa: E402
+from cleaners.corpus.stories.pairwise import (DEFAULT_PATH, PairModel, features,  # noqa: E402
+                                               split)
 from cleaners.record import Article  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "bench" / "stories" / "giveme5w1h_dev"
@@ -64,7 +65,7 @@ class Teacher(StoryIndex):
         if item.words >= self.config.long_words:
             for story in self.stories.values():
                 if story.count and story.open_at(item.when, self.match.window(story)):
-                    x = features(item.wvec, item.when, item.words, story, self.match.idf,
+                    x = features(split(item.wvec), item.when, item.words, story, self.match.idf,
                                  self.match.cosine(item.wvec, story))
                     self.pairs.append((x, int(story.id == sid)))
         self._join(item, self.stories.setdefault(sid, Story(id=sid)))

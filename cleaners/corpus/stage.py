@@ -42,6 +42,7 @@ class CorpusStage:
         self._texts_now: dict[str, StoryText] = {}
         self._grams_now: dict[str, np.ndarray] = {}  # id -> its sorted distinct n-grams
         self._codes_now: dict[str, np.ndarray] = {}  # id -> its sentence-coded trigrams
+        self._codes_read: dict[str, np.ndarray] = {}  # the same of earlier batches' articles
         self._found: dict[str, list[str]] = {}  # id -> the earlier articles the index found
 
     def add_batch(self, arts: list[Article], features: Features | None = None) -> None:
@@ -80,7 +81,7 @@ class CorpusStage:
             self.store.set_meta("stage.seen", str(self.seen))
             if run is not None:
                 self.store.finish_batch(run, n, records)
-        self._texts_now, self._grams_now, self._codes_now = {}, {}, {}
+        self._texts_now, self._grams_now, self._codes_now, self._codes_read = {}, {}, {}, {}
 
     def amend(self, record: dict) -> bool:
         """Set the fields a later batch may have changed from the index as it stands now:
@@ -164,6 +165,7 @@ class CorpusStage:
                                   index.anchors(grams.hashes) + anchors(grams.sentences, sample))
                                  for (art, grams), rank in zip(batch, ranks)])
         self._found = {art.id: [d.id for d in docs] for (art, _), docs in zip(batch, found)}
+        self._codes([i for docs in self._found.values() for i in docs])  # read at once
         ids = {d.id for docs in found for d in docs}
         held = {i: self._grams_now[i] for i in ids & set(self._grams_now)}
         held.update(self._texts.grams(ids - set(held)))
@@ -171,10 +173,15 @@ class CorpusStage:
                 for (_, grams), docs in zip(batch, found)]
 
     def _codes(self, ids: list[str]) -> dict[str, np.ndarray]:
-        """The sentence-coded trigrams of earlier articles (this batch's or saved ones)."""
-        found = {i: self._codes_now[i] for i in ids if i in self._codes_now}
-        found.update(self._texts.grams(set(ids) - set(found), "sentences"))
-        return found
+        """The sentence-coded trigrams of earlier articles (this batch's or saved ones). Saved
+        ones are read once a batch: the articles of a story share their candidates, and
+        those the reuse index found are read together (:meth:`_earlier`)."""
+        now, held = self._codes_now, self._codes_read
+        missing = {i for i in ids if i not in now and i not in held}
+        if missing:
+            held.update(self._texts.grams(missing, "sentences"))
+            held.update((i, np.zeros(0, np.uint64)) for i in missing - set(held))
+        return {i: now[i] if i in now else held[i] for i in ids}
 
     def _canonical_grams(self, batch: list[tuple[Article, Shingles]]) -> dict[str, set[int]]:
         """N-gram sets of the canonical copies the batch's duplicates point at."""

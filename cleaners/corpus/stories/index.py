@@ -230,6 +230,7 @@ class StoryIndex:
 
     def _join(self, item: _Item, story: Story) -> None:
         self.match.sq[story.id] = self.match.sq_after(story, item.tf, +1.0)
+        self.match.changed(story)
         new = [t for t in item.tf if t not in story.centroid]
         story.add(item.tf, item.when, item.words)
         story.touched = self.memory.newest
@@ -252,6 +253,7 @@ class StoryIndex:
         for term in dropped:
             del story.centroid[term]
         self.match.sq.pop(story.id, None)
+        self.match.changed(story)
 
     def _move(self, item: _Item) -> None:
         """Refinement: place ``item`` again now that the whole batch is in; single-pass
@@ -266,6 +268,7 @@ class StoryIndex:
                                                       item.words):
             return
         self.match.sq[own.id] = self.match.sq_after(own, item.tf, -1.0)
+        self.match.changed(own)
         own.remove(item.tf, item.words)
         self._join(item, other)
 
@@ -319,6 +322,7 @@ class StoryIndex:
             best.centroid[term] = old + v
             self.postings.add(term, best.id)
         self.match.sq[best.id] = max(sq, 0.0)
+        self.match.changed(best)
         best.count += story.count
         best.words += story.words
         for when in (story.start, story.end):

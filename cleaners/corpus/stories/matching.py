@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from cleaners.config import StoriesConfig
 from cleaners.corpus.stories.docfreq import DocFreq
 from cleaners.corpus.stories.model import DAY, Story
-from cleaners.corpus.stories.pairwise import PairModel, features, load_pair_model
+from cleaners.corpus.stories.pairwise import (PairModel, Parts, features, field_norms,
+                                               load_pair_model, split)
 from cleaners.corpus.stories.postings import Postings
 
 
@@ -54,6 +55,8 @@ class Matcher:
         self.sq: dict[str, float] = {}  # squared IDF-weighted centroid norms, this batch's IDF
         self.model: PairModel | None = (load_pair_model(config.model_path)
                                         if config.pair_model else None)
+        self.fsq: dict[str, dict[str, float]] = {}  # field norms of stories, this batch's IDF
+        self._parts: tuple[dict[str, float] | None, Parts | None] = (None, None)
 
     def weigh(self, tf: dict[str, float]) -> dict[str, float]:
         """A unit TF-IDF vector from unit term frequencies."""
@@ -185,8 +188,24 @@ class Matcher:
         sim = self.cosine(wvec, story)
         if not self.learned(words):
             return sim >= self.need(words, story), sim
-        p = self.model.probability(features(wvec, when, words, story, self.idf, sim))
+        sq = self.fsq.get(story.id)
+        if sq is None:
+            sq = self.fsq[story.id] = field_norms(story, self.idf)
+        p = self.model.probability(features(self.parts(wvec), when, words, story, self.idf,
+                                            sim, sq))
         return p >= 0.5, p
+
+    def parts(self, wvec: dict[str, float]) -> Parts:
+        """:func:`split` of ``wvec``, kept while the same report is being compared."""
+        held, parts = self._parts
+        if held is not wvec or parts is None:
+            parts = split(wvec)
+            self._parts = (wvec, parts)
+        return parts
+
+    def changed(self, story: Story) -> None:
+        """Forget what was computed of ``story``'s centroid (it gained or lost terms)."""
+        self.fsq.pop(story.id, None)
 
     def without(self, own: Story, tf: dict[str, float], wvec: dict[str, float],
                 when: float | None = None, words: int = 0) -> float:
@@ -201,8 +220,8 @@ class Matcher:
         sim = dot / (math.sqrt(self.sq_after(own, tf, -1.0)) or 1.0)
         if not self.learned(words):
             return sim
-        return self.model.probability(features(wvec, when, words, rest_of(own, tf, words),
-                                               self.idf, sim))
+        return self.model.probability(features(self.parts(wvec), when, words,
+                                               rest_of(own, tf, words), self.idf, sim))
 
     def explain(self, wvec: dict[str, float], when: float | None, words: int, rest: Story,
                 sim: float) -> dict | None:
@@ -210,7 +229,7 @@ class Matcher:
         less the report), when the model judged the report."""
         if not self.learned(words):
             return None
-        return self.model.explain(features(wvec, when, words, rest, self.idf, sim))
+        return self.model.explain(features(self.parts(wvec), when, words, rest, self.idf, sim))
 
     def shared_terms(self, wvec: dict[str, float], others: dict[str, float]) -> list[str]:
         """The terms that contribute most to the match, for ``signals['story']``."""

@@ -31,21 +31,39 @@ def _field(term: str) -> str:
     return term[:2] if term[1:2] == ":" else ""
 
 
-def features(wvec: dict[str, float], when: float | None, words: int, story: Story,
-             idf: dict[str, float], cosine: float) -> list[float]:
-    """The features of a report (``wvec``: its unit TF-IDF vector times the IDF) against a
-    story, in the order of :data:`NAMES`."""
-    centroid = story.centroid
-    dot = dict.fromkeys(FIELDS, 0.0)
-    a_sq, c_sq = dict(dot), dict(dot)
+Parts = tuple[tuple[tuple[str, tuple[tuple[str, float], ...]], ...], dict[str, float]]
+
+
+def split(wvec: dict[str, float]) -> Parts:
+    """A report's weighted vector cut into its fields, with each field's squared length:
+    computed once per report, not once per story it is compared with."""
+    parts: dict[str, list[tuple[str, float]]] = {f: [] for f in FIELDS}
     for term, w in wvec.items():
-        f = _field(term)
-        dot[f] += w * centroid.get(term, 0.0) * idf[term]
-        a_sq[f] += w * w
-    for term, c in centroid.items():
-        c_sq[_field(term)] += (c * idf[term]) ** 2
-    cells = [dot[f] / math.sqrt(a_sq[f] * c_sq[f]) if a_sq[f] and c_sq[f] else 0.0
-             for f in FIELDS]
+        parts[_field(term)].append((term, w))
+    return (tuple((f, tuple(tw)) for f, tw in parts.items()),
+            {f: sum(w * w for _, w in tw) for f, tw in parts.items()})
+
+
+def field_norms(story: Story, idf: dict[str, float]) -> dict[str, float]:
+    """The squared length of each field of a story's IDF-weighted centroid."""
+    sq = dict.fromkeys(FIELDS, 0.0)
+    for term, c in story.centroid.items():
+        sq[_field(term)] += (c * idf[term]) ** 2
+    return sq
+
+
+def features(parts: Parts, when: float | None, words: int, story: Story,
+             idf: dict[str, float], cosine: float,
+             story_sq: dict[str, float] | None = None) -> list[float]:
+    """The features of a report (``parts``: :func:`split` of its unit TF-IDF vector times the
+    IDF) against a story (``story_sq``: its :func:`field_norms`, when known), in the order of
+    :data:`NAMES`."""
+    centroid, (fields, a_sq) = story.centroid, parts
+    c_sq = story_sq if story_sq is not None else field_norms(story, idf)
+    cells = []
+    for f, terms in fields:
+        dot = sum(w * centroid.get(t, 0.0) * idf[t] for t, w in terms)
+        cells.append(dot / math.sqrt(a_sq[f] * c_sq[f]) if a_sq[f] and c_sq[f] else 0.0)
     return [cosine, *cells, math.log1p(_gap_days(when, story)),
             math.log1p(min(words, story.mean_words or words)), math.log1p(story.count)]
 
