@@ -198,19 +198,19 @@ def test_a_late_report_recalls_its_retired_story_and_no_other() -> None:
 
 
 def test_the_window_slides_with_the_newest_report(seeds: list[Article]) -> None:
-    """A follow-up 50 days after the seed story opens joins it; one 50 days after that
-    follow-up joins too (the window runs from the newest report), while the same report
-    with no follow-up in between is past the window and starts a new story; so does one 50
-    days after a story of a single report (its window is shorter)."""
+    """A follow-up 25 days after the seed story joins it; one 25 days after that follow-up
+    joins too (the window runs from the newest report), while the same report with no
+    follow-up in between is past the window and starts a new story; so does one 25 days
+    after a story of a single report (its window is shorter)."""
     def follow_up(art_id: str, date: str) -> Article:
         text = fresh(seeds)[1]
         return replace(text, id=art_id, date=date,
                        body=text.body.replace("on Wednesday", "earlier this month"))
     newest = max(a.date for a in seeds if a.date)
-    first, second = "2024-02-18", "2024-04-08"
-    assert newest < "2023-12-30"  # the seeds end 50 days before the first follow-up
+    first, second = "2024-01-22", "2024-02-16"
+    assert "2023-12-27" < newest < "2023-12-30"  # the seeds end ~25 days before the first
     config = StoriesConfig()
-    assert config.window_days < 50 < config.long_window_days < 100
+    assert config.window_days < 23 and 26 < config.long_window_days < 48
     arts = fresh(seeds)
     index = StoryIndex(config)
     index.add_batch(arts)
