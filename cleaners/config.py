@@ -290,9 +290,10 @@ class StoriesConfig:
     body_merge_threshold: float = setting(
         0.15, "the merge threshold for two stories of full texts (with the pairwise model): "
         "chosen on the training folds of each of bench/stories.py's 4 event folds among "
-        "0.10-0.25, it is 0.15 on all four (0.10 ties), and the held-out folds score ARI "
-        "0.931 / 0.847 / 0.901 / 0.963 (worst 0.771 at 0.25). Headline stories keep "
-        "merge_threshold: UCI ARI 0.745 at 0.15")
+        "0.10-0.25, it is 0.10 on three and 0.15 on one (within 0.005 of each other there); "
+        "both give the held-out folds ARI 0.931 / 0.847 / 0.901 / 0.870 (worst 0.771 at "
+        "0.25 with a 60-day window); the larger, as a wrong merge joins two events for good. "
+        "Headline stories keep merge_threshold: UCI ARI 0.745 at 0.15")
     shared_terms: int = setting(5, "terms shown in signals['story'] to explain a match")
     candidate_terms: int = setting(
         30, "stories are looked up through an article's 30 heaviest TF-IDF terms: a headline "
