@@ -100,20 +100,13 @@ def event_folds(rows: Rows, gold: Gold, k: int = FOLDS) -> list[tuple[Rows, Rows
             for i in range(k)]
 
 
-def articles(rows: Rows) -> list:
-    from cleaners.record import Article
-
-    return [Article(id=str(r["id"]), source="bench", format="jsonl", title=r.get("title"),
-                    body=r["text"], date=r.get("date"), site=r.get("site"), url=r.get("url"))
-            for r in rows]
-
-
 def run_index(rows: Rows, batch: int, dedupe: bool = False, **settings: Any) -> dict[str, str]:
     """Record id -> story id from StoryIndex (after DedupeIndex, as the corpus step runs
     them, when ``dedupe``), fed in input order in batches of ``batch``."""
     from cleaners.config import StoriesConfig
     from cleaners.corpus.dedupe import DedupeIndex
     from cleaners.corpus.stories import StoryIndex
+    from train_story_model import articles
 
     index = StoryIndex(dataclasses.replace(StoriesConfig(), **settings))
     copies = DedupeIndex() if dedupe else None

@@ -25,7 +25,7 @@ from typing import Any
 
 from cleaners.config import StoriesConfig
 from cleaners.corpus.stories.docfreq import Delta, DocFreq
-from cleaners.corpus.stories.matching import Idf, Matcher, rest_of, unit
+from cleaners.corpus.stories.matching import Idf, Matcher, unit
 from cleaners.corpus.stories.memory import Archive, StoryMemory
 from cleaners.corpus.stories.model import DAY, Story, timestamp
 from cleaners.corpus.stories.postings import Postings
@@ -354,12 +354,12 @@ class StoryIndex:
         others = {t: v for t, v in others.items() if v > 1e-9}
         norm = math.sqrt(self.match.sq_after(story, item.tf, -1.0)) or 1.0
         dot = sum(w * others.get(t, 0.0) for t, w in item.wvec.items())
-        rest = rest_of(story, item.tf, item.words)
+        rest = Story(id=story.id, count=story.count - 1, words=story.words - item.words)
         signal = {"matched": story.id, "similarity": round(dot / norm, 4),
                   "threshold": round(self.match.need(item.words, rest), 4),
                   "compared": _kind(self.config, item.words, rest.mean_words),
                   "shared_terms": self.match.shared_terms(item.wvec, others)}
-        model = self.match.explain(item.wvec, item.when, item.words, rest, dot / norm)
+        model = self.match.explain(item.wvec, item.tf, item.when, item.words, story, dot / norm)
         if model is not None:  # the model decided: its probability against 0.5
             signal.update(model=model, threshold=0.5)
         return signal

@@ -223,12 +223,13 @@ class Matcher:
         return self.model.probability(features(self.parts(wvec), when, words,
                                                rest_of(own, tf, words), self.idf, sim))
 
-    def explain(self, wvec: dict[str, float], when: float | None, words: int, rest: Story,
-                sim: float) -> dict | None:
-        """The pairwise model's features and their contributions against ``rest`` (a story
-        less the report), when the model judged the report."""
+    def explain(self, wvec: dict[str, float], tf: dict[str, float], when: float | None,
+                words: int, story: Story, sim: float) -> dict | None:
+        """The pairwise model's features and their contributions against ``story`` less the
+        report (``tf``: what it added), when the model judged the report."""
         if not self.learned(words):
             return None
+        rest = rest_of(story, tf, words)
         return self.model.explain(features(self.parts(wvec), when, words, rest, self.idf, sim))
 
     def shared_terms(self, wvec: dict[str, float], others: dict[str, float]) -> list[str]:
@@ -265,12 +266,7 @@ class Matcher:
 
 def rest_of(story: Story, tf: dict[str, float], words: int) -> Story:
     """A copy of ``story`` less one member (``tf``: its unit term frequencies)."""
-    centroid = dict(story.centroid)
-    for term, v in tf.items():
-        left = centroid.get(term, 0.0) - v
-        if left > 1e-9:
-            centroid[term] = left
-        else:
-            centroid.pop(term, None)
-    return Story(id=story.id, centroid=centroid, count=story.count - 1, start=story.start,
-                 end=story.end, words=story.words - words)
+    rest = Story(id=story.id, centroid=dict(story.centroid), count=story.count,
+                 start=story.start, end=story.end, words=story.words)
+    rest.remove(tf, words)
+    return rest

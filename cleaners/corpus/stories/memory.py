@@ -49,8 +49,9 @@ class StoryMemory:
 
     def retiring(self, stories: dict[str, Story], dirty: set[str]) -> list[str]:
         """The stories to drop from memory: last report ``retire_days`` older than the newest
-        article seen (``long_window_days`` for a story of two or more reports, open as long). Only with an archive that keeps them, only stories it has saved, and
-        not a story recalled for a late report in the last ``recall_batches`` batches."""
+        article seen (``long_window_days`` for a story of two or more reports, open as long).
+        Only with an archive that keeps them, only stories it has saved, and not a story
+        recalled for a late report in the last ``recall_batches`` batches."""
         if self.newest is None or self.archive is None:
             return []
         c = self.config
