@@ -202,6 +202,12 @@ class TextConfig:
     line_threshold: float = setting(
         0.4, "scripts/train_line_model.py, held-out by site: F1 of the kept lines is flat from "
         "0.3 to 0.5 and falls past 0.5 (recall goes first); see bench/textdump.py")
+    min_body_chars: int = setting(
+        70, "the article minimum: a cleaned body under jusText's length_low (70 characters; a "
+        "paragraph shorter is 'short', never article text on its own) is not_article, unless "
+        "it is the record's title (a headline-only record, the UCI headline set). No article "
+        "of WCXB dev (791 with gold text) or ScrapingHub (181) has gold text under 200 "
+        "characters; a lone prompt ('Read more from The Daily Outlet') has 31")
 
 
 @dataclass(frozen=True)

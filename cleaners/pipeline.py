@@ -23,6 +23,7 @@ from cleaners.text.chrome import TextMeta, strip_chrome
 from cleaners.text.linemodel import LineModel, load_line_model
 from cleaners.text.dump import split_dump_header
 from cleaners.stoplists import stoplist
+from cleaners.text.minimum import not_article, require_article
 from cleaners.text.templates import strip_templates
 from cleaners.text.repair import (drop_repeated_paragraphs, fix_encoding, fix_punctuation,
                                   normalize_whitespace)
@@ -79,9 +80,8 @@ def _run_steps(raw: RawDoc, art: Article, config: Config) -> None:
     merge_text(meta, text_meta, not raw.is_html, config.metadata, crawled)
     art.truncated = text_meta.truncated
     _metadata(art, raw, meta, language, config, text)
-    if not art.body:
-        raise InputError("not_article", "every line is site chrome (navigation, prompts, "
-                         "teasers): no article text")
+    if why := not_article(art, config.text.min_body_chars):
+        raise InputError("not_article", why)
 
 
 def _clean_text(text: str, art: Article, title: str | None, language: str,
@@ -144,7 +144,9 @@ def _metadata(art: Article, raw: RawDoc, meta: PageMeta, language: str | None,
 
 
 def process_batch(raws: Iterable[RawDoc], config: Config) -> list[Article]:
-    """A batch's records; a site's template lines shared across the batch are removed."""
+    """A batch's records; a site's template lines shared across the batch are removed (an
+    article this leaves under the article minimum is ``not_article``)."""
     arts = [process(raw, config) for raw in raws]
-    strip_templates(arts, config.templates)
+    for art in strip_templates(arts, config.templates):
+        require_article(art, config.text.min_body_chars)
     return arts

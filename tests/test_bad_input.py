@@ -97,7 +97,8 @@ def test_truncated_and_broken_html_still_yield_the_article(tmp_path: Path) -> No
 
 
 def test_malformed_jsonl_lines_among_good_ones(tmp_path: Path, validator) -> None:
-    good = {"id": "ok1", "text": "The harbour budget was approved by the council on Monday."}
+    good = {"id": "ok1", "text": "The harbour budget was approved by the council on Monday, "
+                                 "after a two-year dispute over who would pay for the works."}
     lines = [json.dumps(good), '{"id": "bad", "text": "unterminated', "", "[1, 2, 3]",
              json.dumps({"id": "nohtml", "title": "no body"}), json.dumps({"id": "e", "text": "  "}),
              json.dumps({**good, "id": "ok2"})]

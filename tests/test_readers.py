@@ -100,7 +100,8 @@ def test_jsonl_records_html_and_text_with_hints(tmp_path: Path) -> None:
 
 
 def test_json_array_file(tmp_path: Path) -> None:
-    items = [{"text": f"Report number {i} on the harbour works, filed on Tuesday."} for i in range(3)]
+    items = [{"text": f"Report number {i} on the harbour works, filed on Tuesday: the north quay "
+                      "is half built."} for i in range(3)]
     (tmp_path / "batch.json").write_text(json.dumps(items))
     records = run_records([tmp_path / "batch.json"], tmp_path / "out")
     assert [r["id"] for r in records] == ["batch:1", "batch:2", "batch:3"]

@@ -51,13 +51,16 @@ def template_lines(arts: list[Article], config: TemplateConfig) -> dict[str, set
     return templates
 
 
-def strip_templates(arts: list[Article], config: TemplateConfig) -> None:
-    """Remove each site's template lines from its articles' bodies, noting each removal."""
+def strip_templates(arts: list[Article], config: TemplateConfig) -> list[Article]:
+    """Remove each site's template lines from its articles' bodies, noting each removal;
+    the articles changed."""
     templates = template_lines(arts, config)
+    changed = []
     for art in arts:
         lines = templates.get(site_key(art) or "")
         if not lines or not art.body:
             continue
+        changed.append(art)
         kept_paragraphs = []
         for paragraph in art.body.split("\n\n"):
             kept = []
@@ -69,3 +72,4 @@ def strip_templates(arts: list[Article], config: TemplateConfig) -> None:
             if kept:
                 kept_paragraphs.append("\n".join(kept))
         art.body = "\n\n".join(kept_paragraphs)
+    return changed
