@@ -103,3 +103,105 @@ def test_justext_fallback_reads_a_legacy_page_as_its_text() -> None:
     text, _ = defuse_html(xhtml_page("iso-8859-1").decode("cp1252"))
     paragraphs = _justext(text, "fr").splitlines()
     assert all(p in paragraphs for p in PARAGRAPHS)
+
+
+# -- XHTML 1.0 Strict, as bytes and as text, after a BOM or blank lines ----------------------
+
+# fundus fixture au_WestAustralian_V1 (../shared/bench/metadata/fundus/gold.jsonl)
+STRICT_TITLE = ("Climate change: Labor on track to hit 2030 target as Chris Bowen heralds "
+                "\u2018pragmatic\u2019 approach to energy shift")
+STRICT_PARAGRAPHS = [
+    "The Federal Government is on track to hit its 2030 emissions reduction target, according "
+    "to new modelling that minister Chris Bowen will use to defend Labor\u2019s \u201cpragmatic\u201d "
+    "climate policies.",
+    "Mr Bowen\u2019s annual climate statement on Thursday will reveal Australia is projected to "
+    "cut emissions 42.6 per cent on 2005 levels by 2030 \u2013 just shy of Labor\u2019s 43 per cent "
+    "target.",
+    "The latest \u201cbaseline\u201d forecast from the Department of Climate Change and Energy "
+    "represents a significant improvement from 12 months ago, which showed pollution was on "
+    "track to fall 37 per cent by the end of the decade.",
+    "The passage of laws to introduce vehicle efficiency standards to accelerate the shift to "
+    "electric cars from January 1 and the expanded capacity investment scheme are the major "
+    "factors behind the fall.",
+]
+
+
+def strict_page() -> str:
+    """An XHTML 1.0 Strict article page declared iso-8859-1 (what legacy CMSs send as
+    windows-1252: its curly quotes and dashes are not in latin-1)."""
+    body = "\n".join(f"<p>{p}</p>" for p in STRICT_PARAGRAPHS)
+    return f"""<?xml version="1.0" encoding="iso-8859-1"?>
+<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN"
+  "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">
+<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en" lang="en">
+<head>
+<title>{STRICT_TITLE} | The West Australian</title>
+<link rel="canonical" href="https://thewest.com.au/politics/federal-politics/c-16879335" />
+</head>
+<body>
+<div id="nav"><ul><li><a href="/">Home</a></li><li><a href="/politics">Politics</a></li>
+<li><a href="/business">Business</a></li></ul></div>
+<div id="story">
+<h1>{STRICT_TITLE}</h1>
+<p class="byline">Headshot of Daniel Mercer</p>
+{body}
+</div>
+<div id="footer"><p>&#169; 2024 West Australian Newspapers Limited</p></div>
+</body>
+</html>
+"""
+
+
+def assert_article(art) -> None:
+    assert art.status == "ok", art.error
+    for paragraph in STRICT_PARAGRAPHS:
+        assert paragraph in art.body
+    assert "West Australian Newspapers Limited" not in art.body
+
+
+@pytest.mark.parametrize("lead", ["", "\ufeff", "\n\n  ", "\ufeff\r\n"],
+                         ids=["plain", "bom", "blank-lines", "bom-newline"])
+@pytest.mark.parametrize("kind", ["bytes", "str"])
+def test_an_xhtml_strict_page_as_bytes_or_text_extracts(lead: str, kind: str) -> None:
+    """As bytes a BOM is UTF-8's (the page re-encoded, its declaration kept), else the page
+    is in windows-1252; as text (a JSONL record's html) the declaration was decoded with it."""
+    page = lead + strict_page()
+    if kind == "str":
+        content: bytes | str = page
+    elif lead.startswith("\ufeff"):
+        content = b"\xef\xbb\xbf" + page[1:].encode("utf-8")
+    else:
+        content = page.encode("cp1252")
+    art = process(RawDoc(id="p", source="p.xhtml", format="html", content=content,
+                         is_html=True), Config())
+    assert_article(art)
+    assert art.title == STRICT_TITLE
+
+
+def test_xhtml_through_every_reader(tmp_path) -> None:
+    """A .xhtml file, an extensionless one, a JSONL record's html (text with its declaration)
+    and WARC records served as XHTML, as XML or unlabelled; an RSS feed in a WARC record is
+    not a page."""
+    import json
+
+    from tests.conftest import run_records
+    from tests.pages import warc_record
+
+    data = strict_page().encode("cp1252")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.xhtml").write_bytes(data)
+    (inputs / "b").write_bytes(b"\xef\xbb\xbf" + strict_page().encode("utf-8"))
+    (inputs / "c.jsonl").write_text(json.dumps({"id": "c", "html": strict_page()}) + "\n")
+    rss = b'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel></channel></rss>'
+    (inputs / "d.warc").write_bytes(
+        warc_record("https://thewest.com.au/a", "application/xhtml+xml", data)
+        + warc_record("https://thewest.com.au/b", "application/xml", data)
+        + warc_record("https://thewest.com.au/c", "application/octet-stream", data)
+        + warc_record("https://thewest.com.au/feed", "text/xml", rss))
+    records = {r["id"]: r for r in run_records([inputs], tmp_path / "out")}
+    pages = ["a", "b", "c", "d:1", "d:2", "d:3"]
+    for rid in pages:
+        assert records[rid]["status"] == "ok", (rid, records[rid]["error"])
+        assert all(p in records[rid]["body"] for p in STRICT_PARAGRAPHS), rid
+    assert records["d:4"]["error"]["kind"] == "not_html"

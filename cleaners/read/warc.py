@@ -20,6 +20,8 @@ from cleaners.record import ErrorInfo, InputError
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+# What may stand before a page's first tag: a UTF-8 BOM, an XHTML page's XML declaration.
+PROLOG = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml\b[^<>]{0,300}\?>)?", re.IGNORECASE)
 
 
 def read_warc(path: Path, config: ReadConfig) -> Iterator[RawDoc]:
@@ -108,5 +110,7 @@ def _dechunk(data: bytes) -> bytes:
 
 
 def _looks_html(body: bytes) -> bool:
-    head = body[:1024].lstrip().lower()
+    """A page by its first markup, after an XHTML page's XML declaration: an RSS feed or a
+    sitemap (XML too) is not one."""
+    head = PROLOG.sub(b"", body[:1024], count=1).lstrip().lower()
     return head.startswith((b"<!doctype html", b"<html"))
