@@ -221,6 +221,16 @@ class TemplateConfig:
     max_words: int = setting(
         25, "template lines are labels, prompts and slogans; longer lines shared by one site "
         "are reused background paragraphs, which originality scores, not chrome")
+    site_window: int = setting(
+        100, "across batches and runs (the store keeps each site's line counts): every 100 "
+        "articles of a site its counts halve, so a line seen once goes and a template line "
+        "(on most pages) keeps its share; a site's new template line counts after about 50 "
+        "of its articles (within one batch after 3)")
+    max_site_lines: int = setting(
+        500, "the store keeps at most 500 lines per site (the least counted, then the longest "
+        "unseen go first): with lines of at most max_words words, under ~100 KB a site. A "
+        "site's template is a few dozen lines; a window of 100 articles with ~5 short lines "
+        "each of their own fills it")
 
 
 @dataclass(frozen=True)

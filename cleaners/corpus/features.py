@@ -1,7 +1,8 @@
 """What the corpus step needs of a batch that does not depend on the index: MinHash
 signatures, story terms, originality shingles and facts. They are pure functions of the articles,
 so worker processes (``--jobs``, Dask workers) compute them beside extraction and cleaning,
-and the one process that writes the index only looks them up."""
+and the one process that writes the index only looks them up (but for the articles whose
+bodies its site-template step changed: :func:`refreshed`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,6 +40,35 @@ class Features:
                         [s for p in parts for s in p.signed.sizes])
         return cls(signed, [t for p in parts for t in p.terms],
                    [g for p in parts for g in p.grams], [f for p in parts for f in p.facts])
+
+    @classmethod
+    def picked(cls, rows: list[tuple[Features, int]]) -> Features:
+        """The features of a batch whose i-th live article is the ``n``-th of ``source``'s,
+        for ``rows[i] = (source, n)``."""
+        where = {(id(fx), r): j for fx, _ in rows for j, r in enumerate(fx.signed.rows)}
+        signs = [(i, fx.signed, where[id(fx), n]) for i, (fx, n) in enumerate(rows)
+                 if (id(fx), n) in where]
+        empty = rows[0][0].signed.sigs[:0]
+        signed = Signed([i for i, _, _ in signs], [s.keys[j] for _, s, j in signs],
+                        np.concatenate([empty] + [s.sigs[j:j + 1] for _, s, j in signs]),
+                        [s.bands[j] for _, s, j in signs], [s.sizes[j] for _, s, j in signs])
+        return cls(signed, [fx.terms[n] for fx, n in rows], [fx.grams[n] for fx, n in rows],
+                   [fx.facts[n] for fx, n in rows])
+
+
+def refreshed(features: Features, before: list[Article], arts: list[Article],
+              changed: list[Article], config: Config) -> Features:
+    """The features of ``arts`` after the bodies of ``changed`` changed: ``features`` were
+    computed for ``before`` (the live articles then); the unchanged keep theirs, the
+    changed that are still live have theirs computed again."""
+    live = live_of(arts)
+    if not live:
+        return batch_features([], config)
+    again = live_of(changed)
+    fresh = batch_features(again, config)
+    source = {id(art): (features, n) for n, art in enumerate(before)}
+    source.update({id(art): (fresh, n) for n, art in enumerate(again)})
+    return Features.picked([source[id(art)] for art in live])
 
 
 def live_of(arts: list[Article]) -> list[Article]:

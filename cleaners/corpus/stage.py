@@ -4,7 +4,10 @@ Per-article steps run anywhere (worker processes); this step sees every batch in
 order. What later batches (and later runs) need lives in a :class:`~cleaners.store.Store`:
 the dedupe and story indexes, per story the earliest holder of each n-gram with its facts
 and lengths, the n-gram sets of every article and the reuse index that finds the earlier
-articles of any story sharing text with a new one. Each batch is one store transaction.
+articles of any story sharing text with a new one, and per site the counts of its short
+lines that make its template known across batches and runs (a batch's articles lose the
+template lines first; the features of those that changed are computed again). Each batch
+is one store transaction.
 """
 from __future__ import annotations
 
@@ -13,14 +16,16 @@ import numpy as np
 from cleaners.config import Config
 from cleaners.corpus.align import anchors
 from cleaners.corpus.completeness import completeness
-from cleaners.corpus.features import Features, batch_features, live_of
+from cleaners.corpus.features import Features, batch_features, live_of, refreshed
 from cleaners.corpus.originality import Shingles, originality
 from cleaners.corpus.reuse import Doc
 from cleaners.corpus.stories import timestamp
 from cleaners.corpus.storytext import Rank, StoryText, holders
-from cleaners.corpus.tables import DedupeTables, ReuseTables, StoryTables, TextTables
+from cleaners.corpus.tables import (DedupeTables, ReuseTables, StoryTables, TemplateTables,
+                                    TextTables)
 from cleaners.record import Article
 from cleaners.store import Store
+from cleaners.text.minimum import require_article
 
 Earlier = dict[int, tuple[Rank, str]]  # n-gram -> the earliest earlier article that had it
 
@@ -33,6 +38,7 @@ class CorpusStage:
         self._stories = StoryTables(self.store, self.config.stories)
         self._texts = TextTables(self.store)
         self._reuse = ReuseTables(self.store, self.config.stories)
+        self._templates = TemplateTables(self.store, self.config.templates)
         self.dedupe, self.stories = self._dedupe.index, self._stories.index
         self.seen = int(self.store.get_meta("stage.seen") or 0)
         self.known_ids = set(self.dedupe.ids)
@@ -49,9 +55,8 @@ class CorpusStage:
         """Set duplicate_of, story, first_report, scores and reused on a batch's records.
         ``features`` is :func:`batch_features` of ``arts`` when a worker computed it.
         Nothing is stored until :meth:`commit`."""
+        features = self._strip_templates(arts, features)
         live = live_of(arts)
-        if features is None:
-            features = batch_features(arts, self.config)
         self._unique_ids(live)
         self.dedupe.add_batch(live, features.signed)
         self.demoted.update(self.stories.add_batch(live, features.terms))
@@ -70,6 +75,18 @@ class CorpusStage:
             self._score(art, grams, fx, rank, self._texts_now[self._story_key(art)], canon,
                         others)
 
+    def _strip_templates(self, arts: list[Article], features: Features | None) -> Features:
+        """The sites' template lines, known from every article counted before (earlier
+        batches and runs) and this batch, go; an article left under the article minimum is
+        ``not_article``. The features of the articles that changed are computed again."""
+        before = live_of(arts)
+        changed = self._templates.strip(arts)
+        for art in changed:
+            require_article(art, self.config.text.min_body_chars)
+        if features is None:
+            return batch_features(arts, self.config)
+        return refreshed(features, before, arts, changed, self.config) if changed else features
+
     def commit(self, run: str | None = None, n: int = 0, records: int = 0) -> None:
         """Save the last batch's index changes in one transaction, marking batch ``n`` of
         ``run`` finished when a run is named (with how many input records it held)."""
@@ -78,6 +95,7 @@ class CorpusStage:
             self._stories.save()
             self._texts.save(self._texts_now, self._grams_now, self._codes_now)
             self._reuse.save()
+            self._templates.save()
             self.store.set_meta("stage.seen", str(self.seen))
             if run is not None:
                 self.store.finish_batch(run, n, records)

@@ -1,19 +1,27 @@
 """Site templates: a short line that several articles of one site carry is that site's chrome.
 
-The CCNet idea, per site and per batch, computed deterministically: lines are compared
-after normalisation, counted once per article, and a line counts as template when at least
-``min_articles`` articles and ``min_share`` of the site's articles in the batch carry it.
-Long lines are never template: a background paragraph a site reuses is text reuse, which
-the originality score measures, not chrome.
+The CCNet idea, per site, computed deterministically: lines are compared after
+normalisation, counted once per article, and a line counts as template when at least
+``min_articles`` articles and ``min_share`` of the site's articles carry it. Long lines are
+never template: a background paragraph a site reuses is text reuse, which the originality
+score measures, not chrome.
+
+Within one batch (:func:`strip_templates`, the per-article path's last step) the batch's
+articles are the evidence. Across batches and runs, :class:`SiteLines` keeps a site's
+counts (the corpus step saves them in the store): there the articles seen before count too,
+so a site with one or two articles per batch loses its template lines as well.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from cleaners.config import TemplateConfig
 from cleaners.record import Article, Change
+
+STEP = "site_template"
 
 
 def site_key(art: Article) -> str | None:
@@ -27,14 +35,29 @@ def site_key(art: Article) -> str | None:
 
 
 def _key(line: str) -> str:
-    return re.sub(r"\s+", " ", line).strip().lower()
+    """A line as compared: whitespace runs as one space, trimmed, lower case."""
+    return " ".join(line.split()).lower()
+
+
+def counted(art: Article) -> str | None:
+    """The site whose evidence ``art`` is (an article with a body and a site), else None."""
+    return site_key(art) if art.status == "ok" and art.body else None
+
+
+def article_lines(art: Article, config: TemplateConfig) -> set[str]:
+    """The normalised short lines ``art`` carries, once each: those of its body and those
+    an earlier template step already took out of it."""
+    most = config.max_words  # (split no further than that: paragraphs can be long)
+    lines = {_key(line) for line in (art.body or "").splitlines()
+             if 0 < len(line.split(None, most)) <= most}
+    return lines | {_key(c.text) for c in art.changes if c.step == STEP}
 
 
 def template_lines(arts: list[Article], config: TemplateConfig) -> dict[str, set[str]]:
-    """Per site, the normalised lines that are its template."""
+    """Per site, the normalised lines that are its template within ``arts``."""
     by_site: dict[str, list[Article]] = defaultdict(list)
     for art in arts:
-        if art.status == "ok" and art.body and (site := site_key(art)):
+        if site := counted(art):
             by_site[site].append(art)
     templates = {}
     for site, members in by_site.items():
@@ -42,8 +65,7 @@ def template_lines(arts: list[Article], config: TemplateConfig) -> dict[str, set
             continue
         counts: Counter[str] = Counter()
         for art in members:
-            counts.update({_key(line) for line in art.body.splitlines()
-                           if 0 < len(line.split()) <= config.max_words})
+            counts.update(article_lines(art, config))
         needed = max(config.min_articles, config.min_share * len(members))
         found = {line for line, n in counts.items() if n >= needed}
         if found:
@@ -51,25 +73,79 @@ def template_lines(arts: list[Article], config: TemplateConfig) -> dict[str, set
     return templates
 
 
+def drop_lines(art: Article, lines: set[str]) -> bool:
+    """Remove ``lines`` (normalised) from the body of ``art``, noting each removal; True when
+    the body changed."""
+    if not lines or not art.body:
+        return False
+    most = max(key.count(" ") + 1 for key in lines)  # words: longer lines need no key
+    kept_paragraphs, dropped = [], False
+    for paragraph in art.body.split("\n\n"):
+        kept = []
+        for line in paragraph.split("\n"):
+            if len(line.split(None, most)) <= most and _key(line) in lines:
+                art.changes.append(Change(STEP, "drop_template", line))
+                dropped = True
+            else:
+                kept.append(line)
+        if kept:
+            kept_paragraphs.append("\n".join(kept))
+    art.body = "\n\n".join(kept_paragraphs)
+    return dropped
+
+
 def strip_templates(arts: list[Article], config: TemplateConfig) -> list[Article]:
-    """Remove each site's template lines from its articles' bodies, noting each removal;
-    the articles changed."""
+    """Remove each site's template lines within ``arts`` from its articles' bodies, noting
+    each removal; the articles changed."""
     templates = template_lines(arts, config)
-    changed = []
-    for art in arts:
-        lines = templates.get(site_key(art) or "")
-        if not lines or not art.body:
-            continue
-        changed.append(art)
-        kept_paragraphs = []
-        for paragraph in art.body.split("\n\n"):
-            kept = []
-            for line in paragraph.split("\n"):
-                if _key(line) in lines:
-                    art.changes.append(Change("site_template", "drop_template", line))
-                else:
-                    kept.append(line)
-            if kept:
-                kept_paragraphs.append("\n".join(kept))
-        art.body = "\n\n".join(kept_paragraphs)
-    return changed
+    return [art for art in arts
+            if (site := counted(art)) and drop_lines(art, templates.get(site, set()))]
+
+
+@dataclass
+class SiteLines:
+    """One site's template evidence across batches and runs: how many of its articles were
+    counted (``articles``), and per normalised short line on how many of them it was
+    (``lines``: line -> [articles, the value of ``seen`` when it was last counted]).
+
+    Bounded: every ``site_window`` articles the counts halve (a line's weight halves with
+    each window since it was seen, and a line seen once goes), and a site keeps at most
+    ``max_site_lines`` lines, the least counted and longest unseen going first."""
+
+    articles: int = 0
+    seen: int = 0  # articles ever counted: the clock of ``lines``' last-seen marks
+    lines: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(self, lines: Iterable[str], config: TemplateConfig) -> None:
+        """Count one article carrying ``lines`` (normalised, each once)."""
+        self.articles += 1
+        self.seen += 1
+        for line in lines:
+            entry = self.lines.setdefault(line, [0, 0])
+            entry[0] += 1
+            entry[1] = self.seen
+        if self.articles >= config.site_window:
+            self.articles //= 2
+            self.lines = {k: [n // 2, last] for k, (n, last) in self.lines.items() if n >= 2}
+        if len(self.lines) > config.max_site_lines:
+            ranked = sorted(self.lines.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
+            self.lines = dict(ranked[:config.max_site_lines])
+
+    def template(self, config: TemplateConfig) -> set[str]:
+        """The lines on ``min_articles`` or more and ``min_share`` of the counted articles."""
+        needed = max(config.min_articles, config.min_share * self.articles)
+        return {line for line, (n, _) in self.lines.items() if n >= needed}
+
+
+def strip_known(arts: list[Article], sites: dict[str, SiteLines],
+                config: TemplateConfig) -> list[Article]:
+    """Count the articles of ``arts`` into their sites' evidence (``sites`` holds a
+    :class:`SiteLines` for each of their sites), then remove each site's template lines
+    from them, noting each removal; the articles changed."""
+    members = [(art, site, article_lines(art, config)) for art in arts
+               if (site := counted(art))]
+    for _, site, lines in members:
+        sites[site].add(sorted(lines), config)
+    templates = {site: sites[site].template(config) for site in {s for _, s, _ in members}}
+    return [art for art, site, lines in members
+            if not lines.isdisjoint(templates[site]) and drop_lines(art, templates[site])]
