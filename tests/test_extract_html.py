@@ -11,7 +11,7 @@ import pytest
 from cleaners.config import ExtractConfig
 from cleaners.extract import extract_html, parse_html
 from cleaners.extract.paragraphs import Rules, clean_lines, link_share, mark_links
-from cleaners.extract.prune import prune_chrome
+from cleaners.extract.prune import prose_chars, prune_chrome, strip_chrome_tags
 from cleaners.record import InputError
 
 CONFIG = ExtractConfig()
@@ -392,3 +392,34 @@ def test_a_forum_thread_keeps_its_posts() -> None:
     body = _extract(html).body
     kept = [p for p in posts if p[:80] in body]
     assert len(posts) >= 8 and len(kept) >= 0.8 * len(posts)
+
+
+def test_a_class_naming_the_posts_topic_names_no_chrome() -> None:
+    """Dragnet dev (R199, R935, R60): WordPress writes the post's categories and tags into
+    its class (``category-social-media``, ``category-cookbook-promo-trailer-videos``),
+    TypePad ``entry-category-social_media``; a comment thread long enough to hold most of
+    the page's prose left the post to the name rule, and the article went as a share bar.
+    A class a template chose still prunes."""
+    tree = parse_html("<html><body><div class='post hentry category-social-media "
+                      "tag-promo'><p>The post itself.</p></div><div class='entry-category-"
+                      "social_media entry'><p>A TypePad post.</p></div><div class='social-"
+                      "links'><a href='/f'>Facebook</a></div><ul class='post-tags'><li>"
+                      "<a href='/t'>video</a></li></ul></body></html>", CONFIG)
+    dropped = [c.text for c in prune_chrome(tree, frozenset({"social", "promo", "tags"}),
+                                            10**6, 20)]
+    assert dropped == ["Facebook", "video"]
+
+
+def test_an_iframes_fallback_markup_is_no_prose() -> None:
+    """Dragnet dev R50: an ad's ``<noscript><iframe>`` holds its fallback as raw markup
+    (``<a href=...><img ...>``), a long run that counted as prose, so the guard kept the
+    <noscript> as if it held the article (38% of the page's "prose") and the markup came
+    out as text."""
+    ad = ("<noscript><iframe src='http://ads.example/x'><a href=\"http://ads.example/"
+          "click?z=1234567890\"><img src=\"http://ads.example/banner?z=1234567890&amp;dim=728"
+          "\" width=\"728\" height=\"90\" /></a></iframe></noscript>")
+    tree = parse_html(f"<html><body><div>{ad}</div><p>{ARTICLE_PARAGRAPHS[0]}</p></body>"
+                      f"</html>", CONFIG)
+    assert prose_chars(tree, 80) == len(ARTICLE_PARAGRAPHS[0])
+    dropped = strip_chrome_tags(tree, ["noscript"], int(0.3 * prose_chars(tree, 80)), 80)
+    assert [c.why for c in dropped] == ["tag <noscript>"]

@@ -24,11 +24,17 @@ from lxml import etree
 from cleaners.record import Change
 
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+# a class naming one of the post's topics, not the element's role: WordPress' post_class()
+# writes ``category-<slug>`` and ``tag-<slug>`` on the post itself, TypePad
+# ``entry-category-<slug>`` (a post filed under "Social Media" or "Cookbook promo")
+_TAXONOMY_CLASS = re.compile(r"(?<!\S)(?:entry-)?(?:category|tag)[-_]\S*", re.IGNORECASE)
 # never removed on a class/id match: they are (or hold) the page itself
 _CONTAINER_TAGS = frozenset({"html", "body", "main", "article"})
 # tags whose content is code, not page text: always removed, without a guard or a Change
 _CODE_TAGS = frozenset({"script", "style", "template"})
-_NOT_PROSE = frozenset({"a", "script", "style", "noscript", "template"})
+# an <iframe>'s own text is its fallback markup, raw (``<a href=...><img ...>``), which no
+# frame-showing browser shows: an ad's <noscript><iframe> is no prose
+_NOT_PROSE = frozenset({"a", "script", "style", "noscript", "template", "iframe"})
 
 
 def prose_chars(element: Any, min_run: int) -> int:
@@ -111,11 +117,13 @@ def chrome_words(element: Any, chrome_tokens: frozenset[str]) -> set[str]:
     An id spelled from the element's own text is the text's slug, not a name the
     template gave: ``<h2 id="h-what-is-social-shopping">What is Social Shopping?</h2>``
     (WordPress, Markdown and table-of-contents plugins write these) names no chrome.
+    Nor does a class naming the post's topic (``category-social-media``,
+    ``tag-promo``): the post is filed under that word, it is not that.
     """
     names, ident = element.get("class"), element.get("id")
     if not names and not ident:
         return set()
-    words = chrome_tokens & _tokens(names or "")
+    words = chrome_tokens & _tokens(_TAXONOMY_CLASS.sub(" ", names or ""))
     by_id = chrome_tokens & _tokens(ident or "")
     if by_id - words and not _slug_of_text(element):
         words |= by_id
