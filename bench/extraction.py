@@ -20,11 +20,12 @@ Then Dragnet dev as HTML (``../shared/bench/extraction/dragnet_dev``: 1,381 news
 pages of 2012, WCXB's layout, every page an article) against the same
 ``trafilatura.extract(html, include_comments=False)``, scored with WCXB's bag-of-words F1
 (``word_prf``), on what each tool's record holds as a reader sees it: its title, then its
-body (``title + "\n" + body``). The Dragnet gold keeps the page's headline (740 of its 941
-golds that can begin with the page's <h1> do), the dateline and photo captions, where the
-ScrapingHub and WCXB golds leave the headline out; both tools put the headline in the
-record's title, not in its body, so the body alone is scored against a gold that holds a
-line neither body means to hold. The project's record is ``Article.title`` and ``.body``
+body (``title + "\n" + body``). The Dragnet gold keeps the page's headline (of the 941
+pages with an <h1> of 3 or more words, 623 golds begin with it and 732 hold it in their
+first three lines), the dateline and photo captions, where the ScrapingHub and WCXB golds
+leave the headline out; both tools put the headline in the record's title, not in its
+body, so the body alone is scored against a gold that holds a line neither body means to
+hold. The project's record is ``Article.title`` and ``.body``
 of the one timed ``process`` call; trafilatura's body is the timed ``extract`` call's text,
 unchanged, and its title that of ``bare_extraction(html, include_comments=False,
 with_metadata=True)``, called after the timed pass and not timed (``extract`` returns no
@@ -42,9 +43,10 @@ trafilatura's F1 + ``--margin`` (0.005); on WCXB, its article F1 >= trafilatura'
 ``--article-margin`` (0.01), its F1 over all pages >= trafilatura's, and no article page
 has the project's recall under 0.5 where trafilatura's is over 0.9; on both its docs/s
 >= ``--min-speed`` (0.7) x trafilatura's; and on Dragnet, its title+body F1 >=
-trafilatura's title+body F1 + ``--dragnet-margin`` (0). Dragnet's pages kept under half where trafilatura keeps over 90%
-are listed, not failed: 143 of its golds hold under 100 words before the comments (54 under
-50: a photo blog's caption and date), where one line decides the page.
+trafilatura's title+body F1 + ``--dragnet-margin`` (0). Dragnet's pages kept under half
+where trafilatura keeps over 90% are listed, not failed: 143 of its golds hold under 100
+words before the comments (54 under 50: a photo blog's caption and date), where one line
+decides the page.
 
     .venv/bin/python bench/extraction.py [--runs 3] [--out DIR] [--wcxb-pages N]
         [--dragnet-pages N] [--only scrapinghub|wcxb|dragnet ...]
