@@ -1,7 +1,10 @@
-"""Real text dumps with labelled lines: the WCXB dev pages rendered to plain text.
+"""Real text dumps with labelled lines: the dev pages rendered to plain text.
 
-Each page of ``../shared/bench/extraction/wcxb_dev`` is rendered by several HTML-to-text
-renderers (what scrapers that lost the markup hand over), and each line of a dump is
+Each article page of ``../shared/bench/extraction/wcxb_dev`` (2025-26) and
+``../shared/bench/extraction/dragnet_dev`` (2012) is rendered by several HTML-to-text
+renderers (what scrapers that lost the markup hand over: inscriptis, html2text's Markdown,
+lxml's text, and ours in scripts/renderers.py: a browser's innerText and text-mode
+browsers' dumps hard-wrapped at 72, 80 and 100 columns), and each line of a dump is
 labelled by aligning it with the page's gold main text: a token of the dump is *covered*
 when it starts or continues a run of ``K`` consecutive dump tokens that also occurs in the
 gold, and a line is article text when most of its tokens are covered. Short lines are
@@ -16,13 +19,19 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from multiprocessing import Pool
 from urllib.parse import urlsplit
+
+import renderers
 
 ROOT = Path(__file__).resolve().parent.parent
 WCXB = ROOT.parent / "shared/bench/extraction/wcxb_dev"
+DRAGNET = ROOT.parent / "shared/bench/extraction/dragnet_dev"
+SETS = {"wcxb": WCXB, "dragnet": DRAGNET}
 TOKEN = re.compile(r"\w+")
 K = 4  # aligned run length: 4 tokens rarely repeat by chance between chrome and gold
 COVERED = 0.5  # a line is article text when at least half of its tokens align
@@ -37,6 +46,7 @@ class Dump:
     text: str
     gold: str
     labels: list[int]  # per line of text.split("\n"): 1 article, 0 chrome, -1 no tokens
+    corpus: str = "wcxb"  # the data set: a key of SETS
 
 
 def _inscriptis(html: str) -> str:
@@ -66,7 +76,11 @@ def _lxml_blocks(html: str) -> str:
 
 
 RENDERERS: dict[str, Callable[[str], str]] = {
-    "inscriptis": _inscriptis, "html2text": _html2text, "lxml": _lxml_blocks}
+    "inscriptis": _inscriptis, "html2text": _html2text, "lxml": _lxml_blocks,
+    "browser": renderers.browser,
+    "wrap72": lambda page: renderers.wrapped(page, 72, 0, "*"),       # w3m-like
+    "wrap80": lambda page: renderers.wrapped(page, 80, 3, "*"),       # lynx-like
+    "wrap100": lambda page: renderers.wrapped(page, 100, 2, "\u2022")}  # links-like
 CLEAN = "clean"  # not a renderer: the gold text itself, as clean article text arrives
 
 
@@ -92,34 +106,85 @@ def label_lines(text: str, gold: str) -> list[int]:
 
 
 def page_index(data: Path = WCXB) -> Iterator[tuple[str, str, str, str]]:
-    """(id, domain, page type, gold main text) of every dev page, in id order."""
-    files = json.loads((data / "metadata.json").read_text(encoding="utf-8"))["files"]
+    """(id, site, page type, gold main text) of every dev page, in id order."""
+    meta_file = data / "metadata.json"
+    files = json.loads(meta_file.read_text(encoding="utf-8"))["files"] if meta_file.exists() \
+        else {}
     for path in sorted((data / "ground-truth").glob("*.json")):
         record = json.loads(path.read_text(encoding="utf-8"))
         meta = files.get(path.stem, {})
         kind = (record.get("_internal") or {}).get("page_type") or {}
         kind = kind.get("primary", "article") if isinstance(kind, dict) else kind
-        domain = meta.get("domain") or urlsplit(record.get("url") or "").hostname or path.stem
-        yield path.stem, domain.removeprefix("www."), meta.get("page_type", kind), \
-            record["ground_truth"].get("main_content") or ""
+        host = meta.get("domain") or urlsplit(record.get("url") or "").hostname \
+            or page_host(_page(data, path.stem)) or path.stem
+        yield path.stem, site_of(host), meta.get("page_type", kind), \
+            article_gold(record["ground_truth"].get("main_content") or "")
+
+
+COMMENTS = "!@#$%^&*() COMMENTS"  # Dragnet's gold: the comment thread follows this line
+
+
+def article_gold(gold: str) -> str:
+    """The article of a gold text: Dragnet's golds (416 of 1,381) go on past the article
+    with the comment thread after its own separator line; comments are not the article
+    (its README), so the gold ends there."""
+    return gold.split(COMMENTS, 1)[0].rstrip()
+
+
+CANONICAL = re.compile(r"<link[^>]+rel=[\"']canonical[\"'][^>]*href=[\"']([^\"']+)|"
+                       r"<meta[^>]+property=[\"']og:url[\"'][^>]*content=[\"']([^\"']+)", re.I)
+
+
+def page_host(page: str) -> str | None:
+    """The host a page names as its own (canonical link, og:url), else its links' usual host
+    (Dragnet's records have no URL)."""
+    match = CANONICAL.search(page)
+    host = urlsplit(match.group(1) or match.group(2)).hostname if match else None
+    if not host:
+        hosts = Counter(urlsplit(u).hostname for u in re.findall(r"href=[\"'](https?://[^\"']+)", page))
+        host = hosts.most_common(1)[0][0] if hosts else None
+    return host
+
+
+def site_of(host: str) -> str:
+    """The registered domain of a host, roughly: folds group bbc.com with bbc.co.uk's pages
+    only when they share it (the last two labels, three under a two-letter country code)."""
+    labels = host.lower().removeprefix("www.").split(".")
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and len(labels[-2]) <= 3 else 2
+    return ".".join(labels[-keep:])
+
+
+def _page(data: Path, page_id: str) -> str:
+    return gzip.decompress((data / "html" / f"{page_id}.html.gz").read_bytes()).decode(
+        "utf-8", "replace")
+
+
+def _render(job: tuple[str, str, str, str, str, list[str]]) -> list[Dump]:
+    data, page_id, site, kind, gold, names = job
+    page = _page(Path(data), page_id)
+    out = []
+    for name in names:
+        try:
+            text = gold if name == CLEAN else RENDERERS[name](page)
+        except Exception:  # noqa: BLE001 - a renderer that cannot read a page skips it
+            continue
+        out.append(Dump(page_id, site, kind, name, text, gold, label_lines(text, gold),
+                        Path(data).name.removesuffix("_dev")))
+    return out
 
 
 def build(renderers: list[str], page_types: tuple[str, ...] = ("article",),
-          data: Path = WCXB, cache: Path | None = None) -> list[Dump]:
+          data: Path = WCXB, cache: Path | None = None, processes: int = 2) -> list[Dump]:
     """Every page of ``page_types`` rendered by each renderer (or :data:`CLEAN`, the gold
-    text itself); cached as JSONL.gz."""
+    text itself); cached as JSONL.gz (the cache holds what it was built with)."""
     if cache and cache.exists():
         dumps = [Dump(**json.loads(line)) for line in gzip.open(cache, "rt", encoding="utf-8")]
         return [d for d in dumps if d.renderer in renderers and d.page_type in page_types]
-    dumps = []
-    for page_id, domain, kind, gold in page_index(data):
-        if kind not in page_types:
-            continue
-        html = gzip.decompress((data / "html" / f"{page_id}.html.gz").read_bytes())
-        html = html.decode("utf-8", "replace")
-        for name in renderers:
-            text = gold if name == CLEAN else RENDERERS[name](html)
-            dumps.append(Dump(page_id, domain, kind, name, text, gold, label_lines(text, gold)))
+    # (a cache is rebuilt by deleting it: it holds the gold and labels it was built with)
+    jobs = [(str(data), page_id, site, kind, gold, renderers)
+            for page_id, site, kind, gold in page_index(data) if kind in page_types]
+    with Pool(processes) as pool:
+        dumps = [d for part in pool.imap(_render, jobs, chunksize=8) for d in part]
     if cache:
         cache.parent.mkdir(parents=True, exist_ok=True)
         with gzip.open(cache, "wt", encoding="utf-8") as out:
