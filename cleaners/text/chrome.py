@@ -22,10 +22,11 @@ from cleaners.text.linemodel import LineModel
 from cleaners.text.lexicon import Entry, match_line, strip_bullet
 
 TAIL_CHROME_SHARE = 0.75  # share of chrome-like lines after a tail marker for a cut
-# the line model may not take over half the prose of the page's main block: one bad
-# decision must not lose an article (the rules' decisions stand for that page)
-MAX_PROSE_LOSS = 0.5
-BODY, IN_MAIN, WORDS = (FEATURES.index(name) for name in ("body", "in_main_block", "words"))
+# the whole cut may not keep under this share of the dump's densest prose run (the HTML
+# path's article guard, on text): the rules' cut, then the run itself, come back instead
+MIN_RUN_KEPT = 0.5
+BLOCK_GAP = 12  # lines without a prose paragraph that part two runs of prose
+METADATA_DROPS = {"title", "byline", "timestamp", "credit", "embed_footer"}
 
 
 @dataclass
@@ -35,15 +36,16 @@ class TextMeta:
     authors: list[str] = field(default_factory=list)
     credit: str | None = None
     truncated: bool | None = None
-    model_note: str | None = None  # why the line model decided nothing, when it did not
+    model_note: str | None = None  # the article guard's note, when it undid the cut
 
 
 def strip_chrome(text: str, stops: frozenset[str], title: str | None = None,
-                 model: LineModel | None = None, threshold: float = 0.5
-                 ) -> tuple[str, TextMeta, list[Change]]:
+                 model: LineModel | None = None, threshold: float = 0.5,
+                 min_run_kept: float = MIN_RUN_KEPT) -> tuple[str, TextMeta, list[Change]]:
     """Remove chrome lines from ``text``; ``stops`` are its language's stop words and
     ``title`` the headline when the input already states it. With a ``model``, a line the
-    rules keep goes when the model's P(article text) is under ``threshold``."""
+    rules keep goes when the model's P(article text) is under ``threshold``. Whatever the
+    cut, it keeps ``min_run_kept`` of the densest prose run (guard_article)."""
     lines, marks = split_lines(text)
     first_body = next((i for i, ln in enumerate(lines) if L.is_body_paragraph(ln.text, stops)),
                       len(lines))
@@ -57,37 +59,77 @@ def strip_chrome(text: str, stops: frozenset[str], title: str | None = None,
         line.tail_marker = i > first_body and entry is not None and entry.tail
     cut_tail(lines, stops)
     if model is not None:
-        meta.model_note = judge_lines(lines, line_table(lines, entries, stops), model, threshold)
+        judge_lines(lines, line_table(lines, entries, stops), model, threshold)
+    guard = guard_article(lines, stops, min_run_kept)
+    meta.model_note = guard.text if guard else None
     if all(ln.drop for ln in lines):  # a headline-only record: its title is its text
         for ln in lines:
             ln.drop = None if ln.drop == "title" else ln.drop
     meta.date = head_date(lines, first_body) or meta.date
     meta.truncated = judge_truncation(lines)
     changes = [Change("chrome", f"drop_{ln.drop}", ln.text, why=ln.why) for ln in lines if ln.drop]
+    if guard:
+        changes.append(guard)
     if marks:
         changes.append(Change("chrome", "drop_markdown", "link targets, images, heading marks",
                               marks))
     return join_lines(lines), meta, changes
 
 
-def judge_lines(lines: list[Line], table: np.ndarray, model: LineModel, threshold: float,
-                max_prose_loss: float = MAX_PROSE_LOSS) -> str | None:
+def judge_lines(lines: list[Line], table: np.ndarray, model: LineModel,
+                threshold: float) -> None:
     """Lines the rules kept go when the model scores them under ``threshold``; each says
-    which signals pulled it down. Guarded: when the model would take more than
-    ``max_prose_loss`` of the words of the page's main block of prose (of all kept lines
-    when it has no prose paragraph), it decides nothing here, and the returned note says so."""
+    which signals pulled it down (guard_article undoes them if they take the article)."""
     proba = model.proba(table)
     rows = [i for i, ln in enumerate(lines) if ln.drop is None and proba[i] < threshold]
-    words = np.expm1(table[:, WORDS]) * np.array([ln.drop is None for ln in lines])
-    prose = table[:, BODY] * table[:, IN_MAIN] * words
-    if not prose.any():  # no prose paragraph: a short or list-like text, all of it counts
-        prose = words
-    if prose[rows].sum() > max_prose_loss * prose.sum():
-        return (f"line model overruled: it would drop {prose[rows].sum():.0f} of the "
-                f"{prose.sum():.0f} words of the main prose block")
     for i, why in model.reasons(table, rows).items():
         lines[i].drop, lines[i].why = "line_model", f"p={proba[i]:.2f}: {why}"
-    return None
+
+
+def prose_run(lines: list[Line], stops: frozenset[str]) -> tuple[int, int, int]:
+    """(first line, last line, words) of the densest run of prose paragraphs (gaps under
+    BLOCK_GAP lines) before any tail marker: where the article is, whatever else the
+    dump holds (teaser blurbs and comments form runs of their own)."""
+    end = next((i for i, ln in enumerate(lines) if ln.tail_marker), len(lines))
+    prose = [i for i in range(end) if L.is_body_paragraph(lines[i].text, stops)]
+    best, run = (0, -1, 0), []
+    for i in prose + [None]:
+        if run and (i is None or i - run[-1] > BLOCK_GAP):
+            size = sum(len(L.words(lines[j].text)) for j in run)
+            best = max(best, (run[0], run[-1], size), key=lambda r: r[2])
+            run = []
+        if i is not None:
+            run.append(i)
+    return best
+
+
+def guard_article(lines: list[Line], stops: frozenset[str],
+                  min_kept: float = MIN_RUN_KEPT) -> Change | None:
+    """Never keep under ``min_kept`` of the words of the dump's densest prose run: when the
+    cut does, back off to a safer one (the rules' cut, then the whole run but its metadata
+    lines) and say so."""
+    lo, hi, size = prose_run(lines, stops)
+    if not size:
+        return None
+    kept = _kept_words(lines)
+    if kept >= min_kept * size:
+        return None
+    steps = []
+    for step, span, undo in (
+            ("the line model's drops undone", lines, lambda drop: drop == "line_model"),
+            ("the run restored", lines[lo:hi + 1], lambda drop: drop not in METADATA_DROPS)):
+        for ln in span:
+            if ln.drop and undo(ln.drop):
+                ln.drop, ln.why = None, None
+        steps.append(step)
+        if _kept_words(lines) >= min_kept * size:
+            break
+    return Change("chrome", "article_guard", f"the cut kept {kept} words, under {min_kept:.0%} "
+                  f"of the {size} words of the densest prose run: {'; '.join(steps)}")
+
+
+def _kept_words(lines: list[Line]) -> int:
+    return sum(len(L.words(ln.text)) for ln in lines if ln.drop is None)
 
 
 def read_header(header: list[Line], meta: TextMeta) -> None:
@@ -95,7 +137,8 @@ def read_header(header: list[Line], meta: TextMeta) -> None:
 
     A line of fields parted by separators ('By A | PTI | Updated: Jan 5, 2024 10:20 IST')
     is read field by field. Navigation is the leading run of short bulleted lines: a
-    bulleted list further down belongs to the article."""
+    bulleted list further down belongs to the article; a row of short fields parted by
+    separators ('Home | India | World') is navigation wherever it stands in the header."""
     leading = True
     for line in header:
         bulleted = line.text != strip_bullet(line.text)
@@ -107,7 +150,7 @@ def read_header(header: list[Line], meta: TextMeta) -> None:
             meta.credit = meta.credit or credit
             meta.date = meta.date or date
             line.drop = "byline" if names else "credit" if credit else "timestamp"
-        elif leading and len(L.words(line.text)) <= 12:
+        elif (leading and len(L.words(line.text)) <= 12) or is_menu(line.text):
             line.drop = "navigation"
 
 
@@ -138,7 +181,8 @@ def find_title(lines: list[Line], first_body: int) -> str | None:
     heading, else the first such line standing alone (blank lines around it)."""
     candidates = [ln for ln in lines[:first_body]
                   if L.is_headline_like(ln.text) and match_line(ln.text) is None
-                  and not L.is_timestamp(ln.text) and ln.link < 0.5 and ln.drop is None]
+                  and not L.is_timestamp(ln.text) and ln.link < 0.5 and ln.drop is None
+                  and not is_menu(ln.text)]
     texts = [strip_bullet(ln.text) for ln in lines]
     repeated = [t for t in (strip_bullet(c.text) for c in candidates) if texts.count(t) >= 2]
     if repeated:
@@ -148,10 +192,17 @@ def find_title(lines: list[Line], first_body: int) -> str | None:
     sizes = Counter(ln.para for ln in lines)
     for pool in ([c for c in candidates if c.heading],
                  [c for c in candidates if (c is lines[0] or sizes[c.para] == 1)
-                  and len(L.words(c.text)) >= 5]):
+                  and len(L.words(c.text)) >= (3 if c is lines[0] and sizes[c.para] == 1
+                                               else 5)]):
         if pool:
             return strip_bullet(pool[0].text)
     return None
+
+
+def is_menu(text: str) -> bool:
+    """A row of short fields parted by separators: 'Home | India | World | Sports'."""
+    parts = [p for p in L.FIELD_SEPARATOR.split(strip_bullet(text)) if p.strip()]
+    return len(parts) >= 3 and all(len(L.words(p)) <= 3 for p in parts)
 
 
 def head_date(lines: list[Line], first_body: int, reach: int = 3) -> str | None:

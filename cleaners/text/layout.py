@@ -2,13 +2,24 @@
 
 Renderers keep different traces of the markup they dropped: inscriptis indents nested
 blocks, html2text and other Markdown writers keep links (``[text](url)``), images and
-``#`` headings. Each line keeps its readable text (link text, no URL, no image, no heading
-marks) and the traces as signals, so the line model sees them and the body never does.
+``#`` headings, text-mode browsers hard-wrap each paragraph at 72-100 columns. Each line
+keeps its readable text (link text, no URL, no image, no heading marks) and the traces as
+signals, so the line model sees them and the body never does.
+
+Blocks before lines: in a hard-wrapped dump, a line that the wrap broke (the next line's
+first word would not have fitted on it) is joined with the next into one block, so a
+paragraph is judged as a whole; a list or a menu keeps its lines, since its items end
+short of the width.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+BULLET_START = re.compile(r"^\s*(?:[*\u2022\u00b7+-]|\d{1,3}[.)])\s")
+WRAP_MIN_LINES = 8  # fewer long lines than this: too little text to call a wrap width
+WRAP_BAND = 0.8  # a wrapped line fills at least this share of the width...
+WRAP_SHARE = 0.3  # ...and at least this share of the text lines are that full
 
 MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
 MD_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
@@ -25,6 +36,7 @@ class Line:
     drop: str | None = None  # why the line goes, None to keep
     why: str | None = None  # the signals behind a model decision
     tail_marker: bool = False
+    wrapped: int = 1  # lines of the dump this block was rebuilt from
 
 
 def read_line(raw: str, para: int) -> tuple[Line, int]:
@@ -41,16 +53,56 @@ def read_line(raw: str, para: int) -> tuple[Line, int]:
 
 
 def split_lines(text: str) -> tuple[list[Line], int]:
-    """The non-empty lines of ``text`` (blank lines part paragraphs) and the Markdown marks
-    removed from them."""
+    """The non-empty lines of ``text`` (blank lines part paragraphs), hard-wrapped lines
+    joined into their blocks, and the Markdown marks removed from them."""
     out, marks = [], 0
+    width = wrap_width(text)
     for para, block in enumerate(text.split("\n\n")):
-        for raw in block.split("\n"):
+        raws = unwrap(block.split("\n"), width) if width else block.split("\n")
+        for raw, count in raws if width else ((r, 1) for r in raws):
             line, removed = read_line(raw, para)
+            line.wrapped = count
             marks += removed
             if line.text:
                 out.append(line)
     return out, marks
+
+
+def wrap_width(text: str) -> int | None:
+    """The column a text-mode renderer wrapped ``text`` at, or None when it is not wrapped:
+    most long lines end within the last fifth of one width, and hardly any goes past it."""
+    lengths = sorted(len(raw.rstrip()) for raw in text.split("\n") if len(raw.strip()) >= 20)
+    if len(lengths) < WRAP_MIN_LINES:
+        return None
+    width = max(n for n in lengths if n <= 1.05 * lengths[int(0.95 * (len(lengths) - 1))])
+    full = sum(WRAP_BAND * width <= n <= width for n in lengths)
+    return width if 40 <= width <= 160 and full >= WRAP_SHARE * len(lengths) else None
+
+
+def unwrap(raws: list[str], width: int) -> list[tuple[str, int]]:
+    """The lines of one paragraph with each line the wrap broke joined to the next: (text,
+    how many lines it was)."""
+    out: list[tuple[str, int]] = []
+    last = ""  # the physical line before ``raw``
+    for raw in raws:
+        if out and last and _continues(last, raw, width):
+            text, count = out[-1]
+            text = text.rstrip()  # a wrap after a compound's hyphen ('India-|Russia') joins tight
+            glue = "" if re.search(r"\w-$", text) and raw.strip()[:1].isalnum() else " "
+            out[-1] = (f"{text}{glue}{raw.strip()}", count + 1)
+        else:
+            out.append((raw, 1))
+        last = raw
+    return out
+
+
+def _continues(last: str, raw: str, width: int) -> bool:
+    """``raw`` continues the line ``last``: its first word would not have fitted at the
+    end of it (the wrap broke there), and it is not a new list item."""
+    words = raw.split(None, 1)
+    if not words or BULLET_START.match(raw):
+        return False
+    return len(last.rstrip()) + 1 + len(words[0]) > width
 
 
 def join_lines(lines: list[Line]) -> str:

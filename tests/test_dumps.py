@@ -1,0 +1,75 @@
+"""Text dumps by other renderers: hard-wrapped text is judged by blocks, lists keep their
+lines, a menu is never the title, a lone first-line headline is, and a cut that would lose
+the article backs off."""
+from __future__ import annotations
+
+import textwrap
+
+from cleaners.config import Config
+from cleaners.pipeline import process
+from cleaners.read.rawdoc import RawDoc
+from cleaners.text.layout import split_lines, wrap_width
+from tests.conftest import ROOT
+
+SEED = sorted((ROOT / "seeds").glob("*.txt"))[0]
+
+
+def seed_paragraphs() -> list[str]:
+    text = SEED.read_text(encoding="utf-8").split("\n", 1)[1]  # the dump header goes
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if len(p.split()) >= 12]
+    return paragraphs[:6]
+
+
+def wrap(paragraphs: list[str], width: int, margin: int = 0) -> str:
+    return "\n\n".join(textwrap.fill(p, width, initial_indent=" " * margin,
+                                     subsequent_indent=" " * margin) for p in paragraphs)
+
+
+def clean(text: str) -> dict:
+    return process(RawDoc(id="t", source="t.txt", format="text", content=text), Config()).to_dict()
+
+
+def test_hard_wrapped_paragraphs_become_blocks_again() -> None:
+    story = seed_paragraphs()
+    for width, margin in ((72, 0), (80, 3), (100, 2)):
+        text = wrap(story, width, margin)
+        assert wrap_width(text) is not None
+        lines = split_lines(text)[0]
+        assert [ln.text for ln in lines] == story, width
+        assert max(ln.wrapped for ln in lines) >= 3
+
+
+def test_unwrapped_text_and_lists_keep_their_lines() -> None:
+    story = seed_paragraphs()
+    assert wrap_width("\n\n".join(story)) is None  # one paragraph a line: not wrapped
+    menu = ["  * Home", "  * India", "  * World", "  * Business", "  * Sports"]
+    lines = split_lines("\n".join(menu) + "\n\n" + wrap(story, 80))[0]
+    assert [ln.text for ln in lines[:5]] == [m.strip() for m in menu]
+    assert all(ln.wrapped == 1 for ln in lines[:5])
+
+
+def test_a_wrapped_dump_keeps_its_story_and_loses_its_menu() -> None:
+    story = seed_paragraphs()
+    menu = "Home | India | World | Business | Sports | Opinion | Videos | Photos | Live TV"
+    text = (menu + "\n\n" + wrap(story, 80) + "\n\nRelated Posts\n\n"
+            + "\n".join(["Modi thanks Putin for the invitation", "India and Russia sign pact",
+                         "Jaishankar meets Lavrov in Moscow"]))
+    rec = clean(text)
+    assert rec["status"] == "ok"
+    assert rec["body"].split("\n\n") == story
+    assert rec["title"] != menu
+
+
+def test_a_menu_line_above_the_headline_is_not_the_title() -> None:
+    story = seed_paragraphs()
+    headline = "Putin hails steady ties with India"
+    text = ("Home | India | World | Business | Sports | Opinion\n\n" + headline + "\n\n"
+            + "\n\n".join(story))
+    assert clean(text)["title"] == headline
+
+
+def test_a_short_headline_alone_on_the_first_line_is_the_title() -> None:
+    story = seed_paragraphs()
+    rec = clean("Radcliffe enjoys winning comeback\n\n\n" + "\n\n".join(story))
+    assert rec["title"] == "Radcliffe enjoys winning comeback"
+    assert rec["body"].split("\n\n") == story
