@@ -195,13 +195,18 @@ class MetadataConfig:
 class TextConfig:
     line_model: str = setting(
         "", "the line model of text dumps: empty = the packaged cleaners/data/line_model.json "
-        "(scripts/train_line_model.py, WCXB dev articles by 3 renderers); 'off' = rules only")
+        "(scripts/train_line_model.py: WCXB and Dragnet dev articles by 7 renderers and their "
+        "gold texts; held-out figures in bench/textdump.py); 'off' = rules only")
     line_model_on_html: bool = setting(
         False, "the line model also judges an extractor's output: off. WCXB dev articles, "
         "HTML path, fold models by site: F1 0.9409 with it and without (P +0.0006, R -0.0007)")
     line_threshold: float = setting(
         0.4, "scripts/train_line_model.py, held-out by site: F1 of the kept lines is flat from "
         "0.3 to 0.5 and falls past 0.5 (recall goes first); see bench/textdump.py")
+    min_run_kept: float = setting(
+        0.5, "the article guard on dumps (issue 34, the HTML path's principle): a cut that keeps "
+        "under half of the dump's densest run of prose paragraphs (before any tail marker) "
+        "backs off, first to the rules' cut, then to the whole run; said in changes")
     min_body_chars: int = setting(
         70, "the article minimum: a cleaned body under jusText's length_low (70 characters; a "
         "paragraph shorter is 'short', never article text on its own) is not_article, unless "

@@ -14,7 +14,9 @@ from cleaners.config import Config, TextConfig
 from cleaners.pipeline import process
 from cleaners.read.rawdoc import RawDoc
 from cleaners.text.chrome import strip_chrome
-from cleaners.text.linefeatures import FEATURES
+from cleaners.text.layout import split_lines
+from cleaners.text.lexicon import match_line
+from cleaners.text.linefeatures import FEATURES, line_table
 from cleaners.text.linemodel import LineModel, Stage, load_line_model
 from tests.conftest import ROOT, SHARED
 from tests.test_chrome import STORY
@@ -31,7 +33,12 @@ def clean(text: str, config: Config | None = None) -> dict:
 def test_packaged_model_reads_the_features_the_code_computes() -> None:
     model = load_line_model()
     assert model.features == FEATURES
-    assert len(model.stages[0].weights) == len(FEATURES)
+    lines = split_lines("\n\n".join(["Home", *STORY, "Share this article"]))[0]
+    table = line_table(lines, [match_line(ln.text) for ln in lines], frozenset({"the", "of"}))
+    assert table.shape == (len(lines), len(FEATURES))
+    proba = model.proba(table)
+    assert proba.shape == (len(lines),) and ((proba >= 0) & (proba <= 1)).all()
+    assert proba[1:-1].min() > proba[[0, -1]].max()  # the story over its chrome
 
 
 @pytest.mark.skipif(not SCRAPINGHUB.exists(), reason="../shared/bench is not beside the clone")
@@ -81,7 +88,9 @@ def test_a_model_that_calls_everything_chrome_cannot_lose_the_article() -> None:
 def test_the_guard_is_noted_in_the_record() -> None:
     rec = clean("\n\n".join(STORY), replace(Config(), text=TextConfig(line_threshold=1.0)))
     assert rec["body"] == "\n\n".join(STORY)
-    assert "overruled" in rec["signals"]["line_model"]
+    assert "densest prose run" in rec["signals"]["line_model"]
+    guards = [c for c in rec["changes"] if c["action"] == "article_guard"]
+    assert len(guards) == 1 and "line model's drops undone" in guards[0]["text"]
 
 
 def test_markdown_dump_keeps_link_text_not_targets() -> None:
@@ -117,4 +126,22 @@ def test_training_is_deterministic() -> None:
     docs = [T.prepare(d, Config()) for d in dumps]
     for doc in docs:
         doc.labels[:] = [int(len(ln.text) > 30) for ln in doc.lines]
-    assert json.dumps(T.fit(docs, inner=2)) == json.dumps(T.fit(docs, inner=2))
+    assert json.dumps(T.fit(docs, share=1)) == json.dumps(T.fit(docs, share=1))
+
+
+def test_the_exported_trees_give_the_learning_library_s_probabilities() -> None:
+    """linemodel.Trees, numpy alone at run time, reproduces sklearn's own predictions, and
+    its per-signal contributions add up to the log-odds."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    import train_line_model as T
+    from cleaners.text.linemodel import _stage
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(3000, 6))
+    y = (x[:, 0] + x[:, 1] * x[:, 2] > 0.3).astype(int)
+    params = dict(T.TREES, max_iter=30)
+    trees = _stage(T.tree_stage(x, y, params))
+    expected = HistGradientBoostingClassifier(**params).fit(x, y).predict_proba(x)[:, 1]
+    assert np.abs(trees.proba(x) - expected).max() < 1e-9
+    logit = np.log(expected / (1 - expected))
+    assert np.abs(trees.contributions(x).sum(axis=1) + trees.bias
+                  + trees.value[trees.roots].sum() - logit).max() < 1e-6

@@ -28,19 +28,25 @@ URL = re.compile(r"https?://|www\.")
 SEPARATORS = re.compile(r"[|\u2022\u00b7\u00bb\u203a/\u2013\u2014]")
 COPYRIGHT = re.compile(r"\u00a9|\(c\)|copyright|all rights reserved", re.IGNORECASE)
 # a comment's or reply's header: 'Jill Winger says', '3. Rachel says:', 'Amy replied'
-COMMENT_HEAD = re.compile(r"^[\w .,@'\u2019&-]{1,60}\s(?:says|said|wrote|replied|commented)\b.{0,40}$",
-                          re.IGNORECASE)
+COMMENT_HEAD = re.compile(r"^[\w .,@'\u2019&-]{1,60}\s(?:says|said|wrote|replied|commented)\b.{0,40}$"
+                          r"|^(?:reply|report|report abuse|flag|like|permalink|quote|"
+                          r"(?:\d+\s+)?(?:likes?|replies|points?|votes?))\W{0,3}$", re.IGNORECASE)
 BLOCK_GAP = 12  # lines without a body paragraph that split two prose blocks
 WINDOWS = (1, 3, 8)
+WINDOWED = ("body", "words", "stops", "md_link", "separators", "end_sentence", "comment_head",
+            "timestamp")  # signals averaged over the lines around each line
 
 OWN = ("words", "chars", "stops", "end_sentence", "end_colon", "capitalised", "all_caps",
        "digits", "punctuation", "separators", "bullet", "md_heading", "md_link", "url",
        "lexicon", "lexicon_tail", "timestamp", "byline", "teaser", "credit", "copyright",
-       "indent", "comment_head", "body", "alone", "repeated", "position", "position_from_end")
+       "indent", "comment_head", "body", "wrapped", "alone", "repeated", "position",
+       "position_from_end")
 CONTEXT = ("before_first_body", "after_last_body", "body_distance", "doc_body_share",
            "doc_lines", "after_tail_marker", "body_mass_before", "in_main_block",
-           "main_block_distance", "words_vs_doc") + tuple(f"{name}_w{w}" for w in WINDOWS
-                                for name in ("body", "words", "stops", "md_link"))
+           "main_block_distance", "words_vs_doc", "short_run") + tuple(
+               f"{name}_w{w}" for w in WINDOWS
+               for name in WINDOWED)
+SHORT = math.log1p(5)  # a line of at most 5 words: menus, teaser lists and footers are runs of them
 FEATURES: tuple[str, ...] = OWN + CONTEXT
 
 
@@ -64,7 +70,8 @@ def own_signals(line: Line, entry: Entry | None, stops: frozenset[str]) -> list[
         float(L.is_teaser_blurb(plain)), float(bool(L.credit_line(plain))),
         float(bool(COPYRIGHT.search(plain))), math.log1p(line.indent),
         float(len(plain) <= 100 and bool(COMMENT_HEAD.match(plain))),
-        float(n >= 12 and L.ends_sentence(plain) and stop_share >= 0.2)]
+        float(n >= 12 and L.ends_sentence(plain) and stop_share >= 0.2),
+        math.log1p(line.wrapped - 1)]
 
 
 def line_table(lines: Sequence[Line], entries: Sequence[Entry | None],
@@ -98,9 +105,10 @@ def _context(own: np.ndarray, n: int) -> np.ndarray:
     columns = [index < first, index > last, np.log1p(nearest),
                np.full(n, body.mean()), np.full(n, math.log1p(n)), tail,
                (mass - body * col["words"]) / max(mass[-1], 1e-9),
-               outside == 0, np.log1p(outside), col["words"] - np.median(col["words"])]
+               outside == 0, np.log1p(outside), col["words"] - np.median(col["words"]),
+               np.log1p(_run_lengths(col["words"] <= SHORT))]
     for w in WINDOWS:
-        for name in ("body", "words", "stops", "md_link"):
+        for name in WINDOWED:
             columns.append(_window_mean(col[name], w))
     return np.column_stack(columns).astype(float)
 
@@ -114,6 +122,19 @@ def _main_block(where: np.ndarray, weight: np.ndarray) -> tuple[int, int]:
     runs = np.split(where, splits)
     best = max(runs, key=lambda run: weight[run].sum())
     return int(best[0]), int(best[-1])
+
+
+def _run_lengths(flags: np.ndarray) -> np.ndarray:
+    """For each line, the length of the run of consecutive flagged lines it is in (0 when
+    it is not flagged)."""
+    out = np.zeros(len(flags))
+    start = 0
+    for i in range(1, len(flags) + 1):
+        if i == len(flags) or flags[i] != flags[start]:
+            if flags[start]:
+                out[start:i] = i - start
+            start = i
+    return out
 
 
 def _window_mean(values: np.ndarray, w: int) -> np.ndarray:

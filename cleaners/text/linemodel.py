@@ -1,17 +1,20 @@
 """The learned line classifier: is a line of a text dump article text or site chrome?
 
-A stack of logistic regressions over the signals of linefeatures.py, shipped as data
+A stack of stages over the signals of linefeatures.py, shipped as data
 (``cleaners/data/line_model.json``, written by ``scripts/train_line_model.py`` from the
-WCXB dev pages rendered to text). Stage 1 reads a line's signals; each later stage also
+WCXB and Dragnet dev pages rendered to text). A stage is a logistic regression
+(:class:`Stage`) or gradient-boosted trees (:class:`Trees`, evaluated here in numpy: no
+learning library at run time). Stage 1 reads a line's signals; each later stage also
 reads the previous stage's probabilities of the lines around it (a chrome line's
-neighbours are chrome), averaged over :data:`windows` lines each side. Linear stages keep
-each decision explainable: :meth:`LineModel.reasons` names the signals that pulled a
-line towards chrome the most.
+neighbours are chrome), averaged over :data:`windows` lines each side. Every stage
+explains itself: per line, each signal's contribution to the log-odds (a tree's split
+adds the change of the expected value along the line's path, Saabas' attribution), so
+:meth:`LineModel.reasons` names the signals that pulled a line towards chrome the most.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,16 +38,61 @@ class Stage:
 
 
 @dataclass(frozen=True)
+class Trees:
+    """Boosted trees as flat arrays over all their nodes; children are global node ids."""
+    feature: np.ndarray  # split feature
+    threshold: np.ndarray  # go left when x <= threshold
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray  # a leaf's output; a split's expected output (count-weighted)
+    leaf: np.ndarray  # bool
+    roots: np.ndarray  # each tree's root node
+    bias: float
+    children: np.ndarray = field(default=None)  # (nodes, 2): left and right, set on creation
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "children", np.column_stack([self.left, self.right]))
+
+    def _walk(self, x: np.ndarray, explain: bool) -> tuple[np.ndarray, np.ndarray | None]:
+        """Every (row, tree) path at once, each step only on the paths not yet at a leaf."""
+        n, width, trees = len(x), x.shape[1], len(self.roots)
+        flat = np.ascontiguousarray(x, dtype=float).ravel()
+        node = np.tile(self.roots, n)
+        base = np.repeat(np.arange(n) * width, trees)  # each path's row offset in ``flat``
+        contrib = np.zeros(x.shape) if explain else None
+        active = np.flatnonzero(~self.leaf[node])
+        while active.size:
+            at = node[active]
+            feature = self.feature[at]
+            go_right = flat[base[active] + feature] > self.threshold[at]
+            child = self.children[at, go_right.view(np.int8)]
+            if explain:
+                np.add.at(contrib, (base[active] // width, feature),
+                          self.value[child] - self.value[at])
+            node[active] = child
+            active = active[~self.leaf[child]]
+        return self.value[node].reshape(n, trees).sum(axis=1) + self.bias, contrib
+
+    def contributions(self, x: np.ndarray) -> np.ndarray:
+        return self._walk(x, True)[1]
+
+    def proba(self, x: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self._walk(x, False)[0]))
+
+
+@dataclass(frozen=True)
 class LineModel:
     features: tuple[str, ...]
     windows: tuple[int, ...]
-    stages: tuple[Stage, ...]
+    stages: tuple[Stage | Trees, ...]
 
     def inputs(self, table: np.ndarray) -> list[np.ndarray]:
-        """Each stage's input: the table, then the table and the neighbours' probabilities."""
+        """Each stage's input: the table, then the table and what the previous stage's
+        probabilities say of the line's neighbours and of its place in the document."""
         xs = [table]
+        words = np.expm1(table[:, self.features.index("words")])
         for stage in self.stages[:-1]:
-            xs.append(np.hstack([table, neighbourhood(stage.proba(xs[-1]), self.windows)]))
+            xs.append(np.hstack([table, context(stage.proba(xs[-1]), words, self.windows)]))
         return xs
 
     def proba(self, table: np.ndarray) -> np.ndarray:
@@ -58,7 +106,7 @@ class LineModel:
         if not rows:
             return {}
         x = self.inputs(table)[-1][rows]
-        names = self.features + tuple(f"neighbours_w{w}" for w in (0,) + self.windows)
+        names = self.features + (context_names(self.windows) if len(self.stages) > 1 else ())
         pulls = self.stages[-1].contributions(x)
         return {row: ", ".join(names[j] for j in np.argsort(pull)[:k] if pull[j] < 0)
                 for row, pull in zip(rows, pulls)}
@@ -76,10 +124,60 @@ def neighbourhood(p: np.ndarray, windows: tuple[int, ...]) -> np.ndarray:
     return np.column_stack(columns)
 
 
+def context_names(windows: tuple[int, ...]) -> tuple[str, ...]:
+    return (("neighbours_w0",) + tuple(f"neighbours_w{w}" for w in windows)
+            + ("in_article_span", "article_span_distance", "text_mass_before", "text_mass_after"))
+
+
+def context(p: np.ndarray, words: np.ndarray, windows: tuple[int, ...]) -> np.ndarray:
+    """What a stage's probabilities ``p`` say around each line: the neighbours' mean per
+    window, whether it lies in the article span (the run of lines with the most words
+    above even odds less those under: the maximum-sum segment of (p - 0.5) x words, the
+    densest region of Finn et al.'s body text extraction), how far from it, and the share
+    of the likely text's words before and after it."""
+    n = len(p)
+    lo, hi = _densest(np.log1p(words) * (p - 0.5))
+    index = np.arange(n)
+    outside = np.maximum(lo - index, 0) + np.maximum(index - hi, 0)
+    mass = np.cumsum(p * words)
+    total = max(mass[-1], 1e-9) if n else 1.0
+    before = (mass - p * words) / total
+    return np.column_stack([neighbourhood(p, windows), outside == 0, np.log1p(outside),
+                            before, 1.0 - before - p * words / total])
+
+
+def _densest(weights: np.ndarray) -> tuple[int, int]:
+    """First and last index of the maximum-sum segment of ``weights`` (Kadane)."""
+    best, best_lo, best_hi, run, run_lo = -np.inf, 0, -1, 0.0, 0
+    for i, w in enumerate(weights.tolist()):
+        if run <= 0:
+            run, run_lo = w, i
+        else:
+            run += w
+        if run > best:
+            best, best_lo, best_hi = run, run_lo, i
+    return best_lo, best_hi
+
+
 def from_dict(data: dict) -> LineModel:
-    stages = tuple(Stage(np.array(s["mean"]), np.array(s["scale"]), np.array(s["weights"]),
-                         float(s["bias"])) for s in data["stages"])
-    return LineModel(tuple(data["features"]), tuple(data["windows"]), stages)
+    return LineModel(tuple(data["features"]), tuple(data["windows"]),
+                     tuple(map(_stage, data["stages"])))
+
+
+def _stage(s: dict) -> Stage | Trees:
+    if "trees" not in s:
+        return Stage(np.array(s["mean"]), np.array(s["scale"]), np.array(s["weights"]),
+                     float(s["bias"]))
+    trees = s["trees"]
+    offsets = np.cumsum([0] + [len(t["feature"]) for t in trees[:-1]])
+
+    def joined(key: str, dtype, shift: bool = False) -> np.ndarray:
+        return np.concatenate([np.asarray(t[key], dtype=dtype) + (o if shift else 0)
+                               for t, o in zip(trees, offsets)])
+    left, right = joined("left", np.int64, True), joined("right", np.int64, True)
+    return Trees(joined("feature", np.int64), joined("threshold", float), left, right,
+                 joined("value", float), left == np.arange(len(left)), offsets.astype(np.int64),
+                 float(s["bias"]))
 
 
 @lru_cache(maxsize=4)
