@@ -73,10 +73,13 @@ def prepare(dump: linecorpus.Dump, config: Config) -> Doc:
     return Doc(dump, lines, table, np.array(labels[:len(lines)], dtype=int))
 
 
-TREES = {"max_iter": 200, "learning_rate": 0.1, "max_leaf_nodes": 31, "min_samples_leaf": 50,
-         "l2_regularization": 1.0, "early_stopping": False, "random_state": 0}
-# sklearn's HistGradientBoosting defaults but for more rounds and a larger leaf: 200 rounds
-# of 31 leaves is the usual size for some 60 dense signals and a million rows
+TREES = {"max_iter": 100, "learning_rate": 0.2, "max_leaf_nodes": 31, "max_depth": 8,
+         "min_samples_leaf": 50, "l2_regularization": 1.0, "early_stopping": False,
+         "random_state": 0}
+# sklearn's HistGradientBoosting defaults (31 leaves, 100 rounds) with a larger leaf, a
+# depth cap of 8 and twice the step: the text path walks every tree for every line, so its
+# cost is rounds x depth (200 rounds of depth 19 cost 2 ms an article, over bench/text.py's
+# budget)
 WINDOWS = (1, 2, 4, 8, 16)  # stage 2's neighbourhoods of stage-1 probabilities, in lines
 WORDS = FEATURES.index("words")
 SAMPLE = 2  # each page trains on 1 of every SAMPLE of its renderings (crc32): all pages and

@@ -47,8 +47,9 @@ def strip_chrome(text: str, stops: frozenset[str], title: str | None = None,
     rules keep goes when the model's P(article text) is under ``threshold``. Whatever the
     cut, it keeps ``min_run_kept`` of the densest prose run (guard_article)."""
     lines, marks = split_lines(text)
-    first_body = next((i for i, ln in enumerate(lines) if L.is_body_paragraph(ln.text, stops)),
-                      len(lines))
+    for line in lines:
+        line.words, line.prose = len(L.words(line.text)), L.is_body_paragraph(line.text, stops)
+    first_body = next((i for i, ln in enumerate(lines) if ln.prose), len(lines))
     meta = TextMeta()
     read_header(lines[:first_body], meta)
     meta.title = title or find_title(lines, first_body)
@@ -60,7 +61,7 @@ def strip_chrome(text: str, stops: frozenset[str], title: str | None = None,
     cut_tail(lines, stops)
     if model is not None:
         judge_lines(lines, line_table(lines, entries, stops), model, threshold)
-    guard = guard_article(lines, stops, min_run_kept)
+    guard = guard_article(lines, min_run_kept)
     meta.model_note = guard.text if guard else None
     if all(ln.drop for ln in lines):  # a headline-only record: its title is its text
         for ln in lines:
@@ -80,22 +81,21 @@ def judge_lines(lines: list[Line], table: np.ndarray, model: LineModel,
                 threshold: float) -> None:
     """Lines the rules kept go when the model scores them under ``threshold``; each says
     which signals pulled it down (guard_article undoes them if they take the article)."""
-    proba = model.proba(table)
-    rows = [i for i, ln in enumerate(lines) if ln.drop is None and proba[i] < threshold]
-    for i, why in model.reasons(table, rows).items():
-        lines[i].drop, lines[i].why = "line_model", f"p={proba[i]:.2f}: {why}"
+    rows = [i for i, ln in enumerate(lines) if ln.drop is None]
+    for i, (p, why) in model.judge(table, rows, threshold).items():
+        lines[i].drop, lines[i].why = "line_model", f"p={p:.2f}: {why}"
 
 
-def prose_run(lines: list[Line], stops: frozenset[str]) -> tuple[int, int, int]:
+def prose_run(lines: list[Line]) -> tuple[int, int, int]:
     """(first line, last line, words) of the densest run of prose paragraphs (gaps under
     BLOCK_GAP lines) before any tail marker: where the article is, whatever else the
     dump holds (teaser blurbs and comments form runs of their own)."""
     end = next((i for i, ln in enumerate(lines) if ln.tail_marker), len(lines))
-    prose = [i for i in range(end) if L.is_body_paragraph(lines[i].text, stops)]
+    prose = [i for i in range(end) if lines[i].prose]
     best, run = (0, -1, 0), []
     for i in prose + [None]:
         if run and (i is None or i - run[-1] > BLOCK_GAP):
-            size = sum(len(L.words(lines[j].text)) for j in run)
+            size = sum(lines[j].words for j in run)
             best = max(best, (run[0], run[-1], size), key=lambda r: r[2])
             run = []
         if i is not None:
@@ -103,12 +103,11 @@ def prose_run(lines: list[Line], stops: frozenset[str]) -> tuple[int, int, int]:
     return best
 
 
-def guard_article(lines: list[Line], stops: frozenset[str],
-                  min_kept: float = MIN_RUN_KEPT) -> Change | None:
+def guard_article(lines: list[Line], min_kept: float = MIN_RUN_KEPT) -> Change | None:
     """Never keep under ``min_kept`` of the words of the dump's densest prose run: when the
     cut does, back off to a safer one (the rules' cut, then the whole run but its metadata
     lines) and say so."""
-    lo, hi, size = prose_run(lines, stops)
+    lo, hi, size = prose_run(lines)
     if not size:
         return None
     kept = _kept_words(lines)
@@ -129,7 +128,7 @@ def guard_article(lines: list[Line], stops: frozenset[str],
 
 
 def _kept_words(lines: list[Line]) -> int:
-    return sum(len(L.words(ln.text)) for ln in lines if ln.drop is None)
+    return sum(ln.words for ln in lines if ln.drop is None)
 
 
 def read_header(header: list[Line], meta: TextMeta) -> None:

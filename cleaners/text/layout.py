@@ -37,6 +37,8 @@ class Line:
     why: str | None = None  # the signals behind a model decision
     tail_marker: bool = False
     wrapped: int = 1  # lines of the dump this block was rebuilt from
+    prose: bool = False  # a prose paragraph (lines.is_body_paragraph), set by the chrome step
+    words: int = 0  # its word count, set with ``prose``
 
 
 def read_line(raw: str, para: int) -> tuple[Line, int]:

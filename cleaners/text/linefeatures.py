@@ -107,9 +107,9 @@ def _context(own: np.ndarray, n: int) -> np.ndarray:
                (mass - body * col["words"]) / max(mass[-1], 1e-9),
                outside == 0, np.log1p(outside), col["words"] - np.median(col["words"]),
                np.log1p(_run_lengths(col["words"] <= SHORT))]
+    stack = np.column_stack([col[name] for name in WINDOWED])
     for w in WINDOWS:
-        for name in WINDOWED:
-            columns.append(_window_mean(col[name], w))
+        columns.extend(_window_mean(stack, w).T)
     return np.column_stack(columns).astype(float)
 
 
@@ -138,10 +138,11 @@ def _run_lengths(flags: np.ndarray) -> np.ndarray:
 
 
 def _window_mean(values: np.ndarray, w: int) -> np.ndarray:
-    """Mean of ``values`` over the ``w`` lines on each side, the line itself excluded."""
-    padded = np.concatenate([[0.0], np.cumsum(values)])
+    """Mean of each column of ``values`` over the ``w`` lines on each side, the line itself
+    excluded."""
     n = len(values)
+    padded = np.vstack([np.zeros((1, values.shape[1])), np.cumsum(values, axis=0)])
     lo = np.maximum(np.arange(n) - w, 0)
     hi = np.minimum(np.arange(n) + w + 1, n)
     total = padded[hi] - padded[lo] - values
-    return total / np.maximum(hi - lo - 1, 1)
+    return total / np.maximum(hi - lo - 1, 1)[:, None]

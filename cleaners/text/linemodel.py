@@ -103,11 +103,24 @@ class LineModel:
 
     def reasons(self, table: np.ndarray, rows: list[int], k: int = 3) -> dict[int, str]:
         """For each of ``rows``, the ``k`` signals that pushed it furthest towards chrome."""
-        if not rows:
+        return self._reasons(self.inputs(table)[-1], rows, k) if rows else {}
+
+    def judge(self, table: np.ndarray, rows: list[int], threshold: float
+              ) -> dict[int, tuple[float, str]]:
+        """Of ``rows`` (the lines still to judge), those under ``threshold``: their P(article
+        text) and the signals that pulled them down. One pass: the last stage reads only
+        ``rows``, and only the rows that go are explained."""
+        if not rows or len(table) == 0:
             return {}
         x = self.inputs(table)[-1][rows]
+        proba = self.stages[-1].proba(x)
+        low = [i for i, p in enumerate(proba) if p < threshold]
+        why = self._reasons(x, low) if low else {}
+        return {rows[i]: (float(proba[i]), why[i]) for i in low}
+
+    def _reasons(self, x: np.ndarray, rows: list[int], k: int = 3) -> dict[int, str]:
         names = self.features + (context_names(self.windows) if len(self.stages) > 1 else ())
-        pulls = self.stages[-1].contributions(x)
+        pulls = self.stages[-1].contributions(x[rows])
         return {row: ", ".join(names[j] for j in np.argsort(pull)[:k] if pull[j] < 0)
                 for row, pull in zip(rows, pulls)}
 
