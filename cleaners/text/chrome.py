@@ -48,7 +48,7 @@ def strip_chrome(text: str, stops: frozenset[str], title: str | None = None,
     cut, it keeps ``min_run_kept`` of the densest prose run (guard_article)."""
     lines, marks = split_lines(text)
     for line in lines:
-        line.words, line.prose = len(L.words(line.text)), L.is_body_paragraph(line.text, stops)
+        line.prose, line.words = L.prose_words(line.text, stops)
     first_body = next((i for i, ln in enumerate(lines) if ln.prose), len(lines))
     meta = TextMeta()
     read_header(lines[:first_body], meta)

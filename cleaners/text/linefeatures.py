@@ -26,7 +26,7 @@ DIGIT = re.compile(r"\d")
 PUNCTUATION = re.compile(r"[^\w\s]")
 URL = re.compile(r"https?://|www\.")
 SEPARATORS = re.compile(r"[|\u2022\u00b7\u00bb\u203a/\u2013\u2014]")
-COPYRIGHT = re.compile(r"\u00a9|\(c\)|copyright|all rights reserved", re.IGNORECASE)
+COPYRIGHT = re.compile(r"\u00a9|\(c\)|copyright|all rights reserved")  # on lower-cased text
 # a comment's or reply's header: 'Jill Winger says', '3. Rachel says:', 'Amy replied'
 COMMENT_HEAD = re.compile(r"^[\w .,@'\u2019&-]{1,60}\s(?:says|said|wrote|replied|commented)\b.{0,40}$"
                           r"|^(?:reply|report|report abuse|flag|like|permalink|quote|"
@@ -56,11 +56,11 @@ def own_signals(line: Line, entry: Entry | None, stops: frozenset[str]) -> list[
     plain = strip_bullet(text)
     tokens = L.words(plain)
     n, chars = len(tokens), max(len(plain), 1)
-    stop_share = sum(t.lower() in stops for t in tokens) / n if n else 0.0
+    stop_share = sum(map(stops.__contains__, map(str.lower, tokens))) / n if n else 0.0
     return [
         math.log1p(n), math.log1p(len(plain)), stop_share,
         float(L.ends_sentence(plain) and not plain.endswith(":")), float(plain.endswith(":")),
-        sum(t[:1].isupper() for t in tokens) / n if n else 0.0,
+        sum(map(str.isupper, [t[0] for t in tokens])) / n if n else 0.0,
         float(plain.isupper()), len(DIGIT.findall(plain)) / chars,
         len(PUNCTUATION.findall(plain)) / chars,
         math.log1p(len(SEPARATORS.findall(plain))), float(plain != text),
@@ -68,7 +68,7 @@ def own_signals(line: Line, entry: Entry | None, stops: frozenset[str]) -> list[
         float(entry is not None), float(entry is not None and entry.tail),
         float(L.is_timestamp(plain)), float(bool(L.byline_names(plain))),
         float(L.is_teaser_blurb(plain)), float(bool(L.credit_line(plain))),
-        float(bool(COPYRIGHT.search(plain))), math.log1p(line.indent),
+        float(bool(COPYRIGHT.search(plain.lower()))), math.log1p(line.indent),
         float(len(plain) <= 100 and bool(COMMENT_HEAD.match(plain))),
         float(n >= 12 and L.ends_sentence(plain) and stop_share >= 0.2),
         math.log1p(line.wrapped - 1)]

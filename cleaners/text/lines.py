@@ -87,9 +87,16 @@ def ends_sentence(line: str) -> bool:
 
 def is_body_paragraph(line: str, stops: frozenset[str]) -> bool:
     """A line that reads as running prose: long enough, sentence-final, stop-word rich."""
+    return prose_words(line, stops)[0]
+
+
+def prose_words(line: str, stops: frozenset[str]) -> tuple[bool, int]:
+    """(is_body_paragraph, its word count), the line's words found once."""
     tokens = words(line)
-    return (len(tokens) >= 12 and ends_sentence(line) and not is_teaser_blurb(line)
-            and stopword_density(line, stops) >= 0.2)
+    n = len(tokens)
+    prose = (n >= 12 and ends_sentence(line) and not is_teaser_blurb(line)
+             and sum(map(stops.__contains__, map(str.lower, tokens))) / n >= 0.2)
+    return prose, n
 
 AGENCIES = (r"PTI|IANS|ANI|UNI|AP|AFP|Reuters|Associated Press|Agence France-Presse|Bloomberg|dpa|"
             r"Xinhua|TASS|EFE|ANSA|Kyodo|Yonhap|Press Trust of India|Agencies")
