@@ -295,11 +295,18 @@ def print_wcxb(tables: dict[str, dict], rates: dict[str, float],
                   f"{m['recall']:7.4f} {m['empty']:>5} {100 * m['with']:6.1f} "
                   f"{100 * m['without']:6.1f}")
     print("docs/s: " + ", ".join(f"{who} {rate:.1f}" for who, rate in rates.items()))
-    print(f"article pages where the project keeps much less than trafilatura ({len(lost)}; "
-          f"* = recall under {LOST_RECALL} where trafilatura's is over {KEPT_RECALL}):")
+    print_lost(lost, "article pages", with_url=True)
+
+
+def print_lost(lost: list, what: str, with_url: bool = False) -> None:
+    """The pages where the project keeps much less than trafilatura, the collapsed marked *."""
+    collapsed = sum(p["recall"] < LOST_RECALL < KEPT_RECALL < b["recall"] for p, b in lost)
+    print(f"{what} where the project keeps much less than trafilatura ({len(lost)}, {collapsed} "
+          f"under {LOST_RECALL} recall where trafilatura's is over {KEPT_RECALL}, marked *):")
     for p, b in lost:
         mark = "*" if p["recall"] < LOST_RECALL < KEPT_RECALL < b["recall"] else " "
-        print(f" {mark} {p['id']} recall {p['recall']:.2f} vs {b['recall']:.2f}  {p['url']}")
+        url = f"  {p['url']}" if with_url else ""
+        print(f" {mark} {p['id']} recall {p['recall']:.2f} vs {b['recall']:.2f}{url}")
 
 
 def run_wcxb(args: argparse.Namespace, config: Config) -> list[str]:
@@ -374,12 +381,7 @@ def print_dragnet(docs: dict[str, list[dict]], rates: dict[str, float],
               f"{m['body_f1']:7.4f} {m['body_precision']:7.4f} {m['body_recall']:7.4f}   "
               f"{m['content_f1']:10.4f} {m['content_precision']:7.4f} "
               f"{m['content_recall']:7.4f}")
-    collapsed = sum(p["recall"] < LOST_RECALL < KEPT_RECALL < b["recall"] for p, b in lost)
-    print(f"pages where the project keeps much less than trafilatura ({len(lost)}, {collapsed} "
-          f"under {LOST_RECALL} recall where trafilatura's is over {KEPT_RECALL}, marked *):")
-    for p, b in lost:
-        mark = "*" if p["recall"] < LOST_RECALL < KEPT_RECALL < b["recall"] else " "
-        print(f" {mark} {p['id']} recall {p['recall']:.2f} vs {b['recall']:.2f}")
+    print_lost(lost, "pages")
 
 
 def run_dragnet(args: argparse.Namespace, config: Config) -> list[str]:
