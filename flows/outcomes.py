@@ -68,7 +68,8 @@ def config_failed(config_file: str | None, exc: Exception) -> State:
     """A config that cannot be loaded: one ERROR line, and a Failed state that the server
     does not turn into a retry (the flow's ``retries`` are for what heals by waiting; the
     server retries any Failed run with retries left, so this run's are set to 0 first)."""
-    message = f"config error in {config_file}: {exc}"
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    message = f"config error in {config_file}: {reason}"
     get_run_logger().error(message)
     run = get_run_context().flow_run
     with get_client(sync_client=True) as client:
