@@ -331,6 +331,25 @@ def test_corrections_of_earlier_runs_are_announced(prefect_server, tmp_path: Pat
                for m in (log.message for log in flow_logs(run_id)))
 
 
+def test_the_fetch_task_state_says_which_feeds_failed() -> None:
+    """All read: Completed; some failed: Completed with warnings naming them; none read:
+    Failed ``Feeds failed``, which the task does not retry (it retries what raised)."""
+    from cleaners.fetch import IngestReport
+    from flows.tasks import feeds_line, fetch_state, raised
+
+    down = {"url": "http://a/feed", "kind": "http_status", "message": "HTTP 500"}
+    assert fetch_state(IngestReport(feeds=2, items=3)).name == "Completed"
+    some = fetch_state(IngestReport(feeds=2, items=3, feed_errors=[down]))
+    assert some.is_completed() and some.name == "Completed with warnings"
+    assert some.message == "1 of 2 feeds failed: http://a/feed (http_status: HTTP 500)"
+    none = fetch_state(IngestReport(feeds=1, feed_errors=[down]))
+    assert none.is_failed() and none.name == "Feeds failed" and not raised(None, None, none)
+    assert feeds_line(IngestReport(feeds=2, items=3, new=2, fetched=1, failed=1,
+                                   skipped_seen=1, feed_errors=[down])) == (
+        "feeds: 1 of 2 read, 1 failed; 3 items: 2 new, 1 pages fetched, 1 pages failed, "
+        "1 already ingested")
+
+
 def test_the_flow_parameters_have_descriptions() -> None:
     from flows.ingest import ingest
 
