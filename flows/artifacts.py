@@ -6,7 +6,7 @@ the inbox (not the run's spool files, gone once the run ends)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -28,7 +28,6 @@ REPORT_KEY = "newsclean-report"
 KEYS = (PROGRESS_KEY, SOURCES_KEY, SUMMARY_KEY, REPORT_KEY)
 MAX_SOURCE_ERRORS = 10
 MAX_ERRORS = 20  # error records listed with their inputs
-MAX_STORIES = 10  # stories listed by headline
 MAX_CORRECTIONS = 20  # corrected records of earlier runs listed
 QUALITY = ("articles", "errors", "duplicates", "mean_completeness", "mean_originality",
            "chrome_share")
@@ -49,7 +48,8 @@ class RunLog:
     ingest: dict[str, int] = field(default_factory=dict)
     steps: dict[str, Step] = field(default_factory=dict)
     source_errors: list[dict[str, str]] = field(default_factory=list)  # {source, kind, message}
-    sources: list[dict[str, str | None]] = field(default_factory=list)  # {source, kind, status, error}
+    # every configured source: {source, kind, status, error} (:func:`source_status`)
+    sources: list[dict[str, str | None]] = field(default_factory=list)
 
     def add(self, name: str, items: int, seconds: float, tasks: int = 1) -> None:
         step = self.steps.setdefault(name, Step(name))
@@ -184,25 +184,6 @@ def cell(text: str) -> str:
     return text.replace("|", "/").replace("\n", " ")
 
 
-def stories_markdown(stats: RunStats) -> str:
-    """The largest stories by headline (a story's id is a hash, or for feeds a URL, that
-    tells a reader nothing): reports, dates and the first report's headline."""
-    if not stats.stories:
-        return ""
-    metas = {m.id: m for m in stats.articles}
-
-    def title(art_id: str | None) -> str:
-        meta = metas.get(art_id or "")
-        return cell((meta.title or meta.lead) if meta else (art_id or "?"))
-
-    lines = ["## Largest stories", "", "| headline | reports | dates | first report |",
-             "|---|---|---|---|"]
-    lines += [f"| {cell(s.title) if s.title else title(s.first)} | {s.size} | "
-              f"{s.start or '?'} – {s.end or '?'} | {title(s.first)} |"
-              for s in stats.stories[:MAX_STORIES]]
-    return "\n".join(lines) + "\n"
-
-
 def corrections_markdown(corrected: list[dict[str, Any]]) -> str:
     """The records of earlier runs this run changed, with their runs and the changes."""
     if not corrected:
@@ -219,13 +200,12 @@ def corrections_markdown(corrected: list[dict[str, Any]]) -> str:
 
 def summary_markdown(run_dir: Path, stats: RunStats, log: RunLog, config: Config,
                      corrected: list[dict[str, Any]]) -> str:
-    """The summary artifact: the report's counts and sources, stories by headline, errors
-    by input, corrections, ingestion and timings."""
+    """The summary artifact: the report's summary (counts, sources, stories by headline),
+    errors by input, corrections, ingestion and timings."""
     ids = {art_id for found in stats.error_items.values() for art_id, _, _ in found[:MAX_ERRORS]}
     names = input_names(run_dir, stats, ids, config.sources.inbox)
-    parts = [markdown_summary(replace(stats, stories=[])), stories_markdown(stats),
-             errors_markdown(stats, names), corrections_markdown(corrected),
-             steps_markdown(log)]
+    parts = [markdown_summary(stats), errors_markdown(stats, names),
+             corrections_markdown(corrected), steps_markdown(log)]
     return "\n".join(p for p in parts if p)
 
 

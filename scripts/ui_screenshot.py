@@ -173,7 +173,7 @@ def capture(browser: Browser, ui: str, run_id: str, found: dict[str, dict], out:
     browser.click("Artifacts", "newsclean-summary", "newsclean-sources", "articles:")
     browser.shot(out / "prefect-artifacts.png")
     browser.goto(f"{ui}/artifacts/artifact/{found['newsclean-summary']['id']}", "Largest stories")
-    browser.scroll_to("Largest stories")  # short story ids beside headlines, errors by input
+    browser.scroll_to("Largest stories")  # stories by headline, errors by input
     browser.shot(out / "prefect-summary.png")
     browser.goto(f"{ui}/artifacts/artifact/{found['newsclean-sources']['id']}", "failed")
     browser.shot(out / "prefect-sources.png")
