@@ -464,6 +464,11 @@ class ScheduleConfig:
                                      "ends with a warning")
     quality_jump: float = setting(0.2, "issue 18: an error or chrome share 20 points over the "
                                   "previous run's emits newsclean.quality.dropped")
+    stuck_after: int = setting(120, "issue 35: seconds a run may stay Cancelling, or Running "
+                               "or Pending without its process, before `newsclean serve` ends "
+                               "it: the runner cancels within ~40 s (10 s polling, 30 s grace)")
+    heal_every: int = setting(30, "issue 35: seconds between `newsclean serve`'s checks for "
+                              "stuck runs (and one at start); a cheap API query")
 
 
 @dataclass(frozen=True)
