@@ -1,8 +1,8 @@
-"""The store's own tables (settings, ingested keys, pages to retry, finished batches) and the helpers its
-users' tables share. Each user declares its tables itself (:meth:`cleaners.store.Store.ensure`;
-the corpus: :mod:`cleaners.corpus.tables`). Integers that are unsigned 64-bit hashes in
-Python are stored as signed 64-bit (SQLite's INTEGER): see :func:`signed` and
-:func:`unsigned`."""
+"""The store's own tables (settings, ingested keys, pages to retry, finished batches) and
+the helpers its users' tables share. Each user declares its tables itself
+(:meth:`cleaners.store.Store.ensure`; the corpus: :mod:`cleaners.corpus.tables`). Integers
+that are unsigned 64-bit hashes in Python are stored as signed 64-bit (SQLite's INTEGER):
+see :func:`signed` and :func:`unsigned`."""
 from __future__ import annotations
 
 from collections.abc import Iterator
