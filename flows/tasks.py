@@ -20,7 +20,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from cleaners.config import Config, load_config
-from cleaners.fetch import IngestReport, SeenKeys, fetch_feeds
+from cleaners.fetch import IngestReport, Retries, SeenKeys, fetch_feeds
 from cleaners.report import RunStats, run_stats, write_report
 from cleaners.write import atomic_open
 
@@ -51,15 +51,30 @@ def write_json(data: object, path: Path) -> None:
 
 @task(name="fetch feeds", retries=2, retry_delay_seconds=5, timeout_seconds=FETCH_TIMEOUT,
       **NO_RESULTS)
-def fetch_task(feeds: list[str], config: Config, seen: SeenKeys, out_path: str) -> IngestReport:
+def fetch_task(feeds: list[str], config: Config, seen: SeenKeys, out_path: str,
+               failed_pages: Retries | None = None) -> IngestReport:
     """Fetch the feeds' new article pages into one JSONL file the readers take. Only this
-    I/O task has Prefect retries; the library already retries each URL."""
+    I/O task has Prefect retries; the library already retries each URL, and pages that
+    failed in earlier runs wait for their next attempt (``failed_pages``)."""
     report = fetch_feeds(feeds, config.fetch, seen, Path(out_path), config.sources.max_items,
-                         read_config=config.read)
+                         read_config=config.read, retries=failed_pages)
+    log_retries(report)
     get_run_logger().info("feeds: %d items, %d new, %d fetched, %d failed, %d already ingested",
                           report.items, report.new, report.fetched, report.failed,
                           report.skipped_seen)
     return report
+
+
+def log_retries(report: IngestReport) -> None:
+    """One line on the pages that failed in earlier runs, and one per page given up."""
+    logger = get_run_logger()
+    if report.waiting or report.repeated or report.recovered:
+        logger.info("pages that failed before: %d waiting for their next attempt, %d failed "
+                    "again, %d fetched at last, %d given up", report.waiting, report.repeated,
+                    report.recovered, len(report.given_up))
+    for page in report.given_up:
+        logger.warning("gave up on %s after %d failures (%s: %s)", page.url, page.failures,
+                       page.kind, page.message)
 
 
 @task(name="clean", task_run_name="clean batch {n}", **STAGE)
