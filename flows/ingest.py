@@ -23,7 +23,7 @@ from prefect.states import State
 from prefect.task_runners import TaskRunner
 
 from cleaners.config import Config, load_config
-from cleaners.fetch import inbox_key, new_inbox_files
+from cleaners.fetch import IngestReport, inbox_key, new_inbox_files
 from cleaners.report import RunStats
 from cleaners.runner import WORK, parts_dir, store_path
 from cleaners.store import Store
@@ -108,15 +108,23 @@ def gather(config: Config, store: Store, inputs: Path, log: RunLog) -> tuple[lis
     if config.sources.feeds:
         out = inputs / "feeds.jsonl"
         state = fetch_task(list(config.sources.feeds), config, store.seen, str(out),
-                           return_state=True)
+                           store.retries, return_state=True)
         report = state.result(raise_on_failure=state.name != FEEDS_FAILED)
-        log.ingest.update(feed_counts(report))
+        store.retries.record(report.retries)  # now: a later run must not refetch too soon
+        log.ingest.update(feed_counts(report) | retry_counts(report))
         log.source_errors += feed_errors(report)
         if report.fetched or report.failed:
             paths.append(str(out))
         keys += report.keys
     log.sources = source_status(config, log.source_errors)
     return paths, keys
+
+
+def retry_counts(report: IngestReport) -> dict[str, int]:
+    """Pages that failed in earlier runs, for the summary (only when there are any)."""
+    counts = {"pages waiting to retry": report.waiting, "pages failed again": report.repeated,
+              "pages fetched at last": report.recovered, "pages given up": len(report.given_up)}
+    return counts if any(counts.values()) else {}
 
 
 def plan_run(config: Config, store: Store, work: Path, log: RunLog) -> Plan:

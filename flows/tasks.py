@@ -21,7 +21,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed, Failed, State
 
 from cleaners.config import Config, load_config
-from cleaners.fetch import IngestReport, SeenKeys, fetch_feeds
+from cleaners.fetch import IngestReport, Retries, SeenKeys, fetch_feeds
 from cleaners.report import RunStats, run_stats, write_report
 from cleaners.write import atomic_open
 from flows.outcomes import WARNED
@@ -60,12 +60,15 @@ def raised(task: Any, task_run: Any, state: State) -> bool:
 
 @task(name="fetch feeds", retries=2, retry_delay_seconds=5, timeout_seconds=FETCH_TIMEOUT,
       retry_condition_fn=raised, **NO_RESULTS)
-def fetch_task(feeds: list[str], config: Config, seen: SeenKeys, out_path: str) -> State:
+def fetch_task(feeds: list[str], config: Config, seen: SeenKeys, out_path: str,
+               failed_pages: Retries | None = None) -> State:
     """Fetch the feeds' new article pages into one JSONL file the readers take. Only this
-    I/O task has Prefect retries; the library already retries each URL. Its state says
+    I/O task has Prefect retries; the library already retries each URL, and pages that
+    failed in earlier runs wait for their next attempt (``failed_pages``). Its state says
     when feeds failed (:func:`fetch_state`); its data is the :class:`IngestReport`."""
     report = fetch_feeds(feeds, config.fetch, seen, Path(out_path), config.sources.max_items,
-                         read_config=config.read)
+                         read_config=config.read, retries=failed_pages)
+    log_retries(report)
     get_run_logger().info(feeds_line(report))
     return fetch_state(report)
 
@@ -88,6 +91,18 @@ def fetch_state(report: IngestReport) -> State:
     if len(report.feed_errors) < report.feeds:
         return Completed(name=WARNED, message=message, data=report)
     return Failed(name=FEEDS_FAILED, message=message, data=report)
+
+
+def log_retries(report: IngestReport) -> None:
+    """One line on the pages that failed in earlier runs, and one per page given up."""
+    logger = get_run_logger()
+    if report.waiting or report.repeated or report.recovered:
+        logger.info("pages that failed before: %d waiting for their next attempt, %d failed "
+                    "again, %d fetched at last, %d given up", report.waiting, report.repeated,
+                    report.recovered, len(report.given_up))
+    for page in report.given_up:
+        logger.warning("gave up on %s after %d failures (%s: %s)", page.url, page.failures,
+                       page.kind, page.message)
 
 
 @task(name="clean", task_run_name="clean batch {n}", **STAGE)

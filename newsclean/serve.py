@@ -7,7 +7,8 @@ it by the tests). The deployment's concurrency limit is 1, so the embedded store
 writer whoever runs it (its writer lock refuses a second one anyway). Beside it, a small
 static HTTP server makes the runs' report files readable at ``[schedule]
 report_host:report_port``, where each run's report artifact links: only those files
-(:class:`ReportHandler`), never a listing, the store or anything else on the disk.
+(:class:`ReportHandler`), never a listing, the store or anything else on the disk; and a
+thread ends runs left stuck after a Prefect server outage (:mod:`newsclean.heal`).
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from cleaners.config import ScheduleConfig, load_config
+from newsclean.heal import Healer
 
 DEFAULT_INTERVAL = 3600  # seconds: hourly when neither cron nor interval is set
 # What a run writes for reading (cleaners/report: report.html is self-contained, its plots
@@ -117,9 +119,12 @@ def serve_deployments(config_file: Path | None, dask_address: str | None) -> Non
                   "dask_address": dask_address}
     kwargs = schedule_kwargs(config.schedule)
     reports = serve_reports(config.schedule)
+    healer = Healer(f"{ingest.name}/{config.schedule.deployment}", config.schedule.heal_every,
+                    config.schedule.stuck_after).start()
     try:
         ingest.serve(name=config.schedule.deployment, parameters=parameters,
                      description="newsclean: ingest the configured inbox and feeds, clean, "
                      "dedupe, score", tags=["newsclean"], global_limit=1, limit=1, **kwargs)
     finally:
+        healer.stop()
         reports.shutdown()

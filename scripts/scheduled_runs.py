@@ -9,18 +9,29 @@ artifacts nor a folder, and that the deployment runs one at a time. Then the out
 operator must tell apart in the runs list (issue 35): the config's feed (served here) fails
 and a scheduled run ends ``Completed with warnings`` naming it (the clean runs before were
 plain ``Completed``); a run triggered with ``config_file=/nope.toml`` ends Failed (``Config
-error``) at once, without retries, and the next scheduled run still starts. Prints each run's
-lateness against its schedule and the start-up of a run triggered at the end (Pending to
-Running); exits 1 on a failure.
+error``) at once, without retries, and the next scheduled run still starts.
+
+Last, the outage-and-cancel case (issue 35): while a run holds the deployment's one slot, the
+server is stopped for ``--outage`` seconds under ``newsclean serve`` and started again on
+the same database (forgetting its in-memory concurrency leases); the run is then cancelled
+where no runner acts on the cancel (as after an outage, when the runner's cancellation
+watcher had died), and ``serve`` must stop its process, set it Cancelled and free the slot:
+the next scheduled run completes (with warnings: the feed still fails).
+
+Prints each run's lateness against its schedule and the start-up of a run triggered after
+the first scheduled runs (Pending to Running); exits 1 on a failure.
 
 Usage: python scripts/scheduled_runs.py [--interval SECONDS] [--timeout SECONDS]
+                                        [--outage SECONDS]
                                         [--dask-address local|tcp://HOST:PORT]
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -32,10 +43,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from prefect_server import free_port, local_server, serving
+from prefect_server import Server, free_port, restartable_server, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = {"newsclean-progress", "newsclean-sources", "newsclean-summary", "newsclean-report"}
+STUCK_AFTER, HEAL_EVERY = 10, 5  # seconds: serve's check for stuck runs, short for the script
 
 
 def fetch(req: urllib.request.Request | str, tries: int = 5) -> Any:
@@ -131,7 +143,8 @@ def write_config(tmp: Path, interval: int, feed: str) -> Path:
     config = tmp / "newsclean.toml"
     config.write_text(f'[sources]\ninbox = "{tmp / "inbox"}"\nfeeds = ["{feed}"]\n'
                       f'[schedule]\ninterval = {interval}\nreports = "{tmp / "reports"}"\n'
-                      f'report_port = {free_port()}\n[fetch]\nretries = 0\n'
+                      f'report_port = {free_port()}\nstuck_after = {STUCK_AFTER}\n'
+                      f'heal_every = {HEAL_EVERY}\n[fetch]\nretries = 0\n'
                       'per_host_delay = 0.0\nallow_hosts = ["127.0.0.1"]\n', encoding="utf-8")
     return config
 
@@ -247,7 +260,75 @@ def wait_for_runs(env: dict[str, str], tmp: Path, timeout: float) -> list[dict]:
     raise TimeoutError(f"fewer than two completed runs after {timeout:.0f} s")
 
 
-def main(interval: int, timeout: float, dask_address: str | None) -> int:
+def set_state(env: dict[str, str], run_id: str, kind: str) -> str:
+    """Propose a state as a runner or the UI would (the server's rules apply); its answer."""
+    return api(env, f"/flow_runs/{run_id}/set_state", {"state": {"type": kind}})["status"]
+
+
+def running_run(env: dict[str, str]) -> tuple[str, subprocess.Popen]:
+    """A run of the deployment holding its slot, Running, with a process that carries its
+    id as the runner's do (and that no runner watches)."""
+    [deployment] = api(env, "/deployments/filter", {})
+    deadline = time.monotonic() + 60
+    while True:  # a scheduled run may hold the slot for a moment
+        run = api(env, f"/deployments/{deployment['id']}/create_flow_run", {})
+        if set_state(env, run["id"], "PENDING") == "ACCEPT":
+            break
+        if time.monotonic() > deadline:
+            raise RuntimeError("the deployment's slot stayed taken for 60 s")
+        time.sleep(2)
+    if (status := set_state(env, run["id"], "RUNNING")) != "ACCEPT":
+        raise RuntimeError(f"RUNNING was answered {status}")
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"],
+                            env={**os.environ, "PREFECT__FLOW_RUN_ID": run["id"]})
+    return run["id"], proc
+
+
+def wait_state(env: dict[str, str], run_id: str, kind: str, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    while (run := fetch(f"{env['PREFECT_API_URL']}/flow_runs/{run_id}"))["state"]["type"] != kind:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the run stayed {run['state']['type']} for {timeout:.0f} s")
+        time.sleep(1)
+    return run
+
+
+def outage_and_cancel(server: Server, outage: float, timeout: float) -> str:
+    """A run holds the slot; the server is down ``outage`` seconds (it forgets its
+    concurrency leases), then the run is cancelled where no runner acts on it: serve must
+    stop its process, set it Cancelled, and a scheduled run must complete after it."""
+    env = server.env
+    stuck, proc = running_run(env)
+    try:
+        server.stop()
+        time.sleep(outage)
+        server.start()
+        if (status := set_state(env, stuck, "CANCELLING")) != "ACCEPT":
+            raise RuntimeError(f"CANCELLING was answered {status}")
+        held = time.monotonic()
+        run = wait_state(env, stuck, "CANCELLED", timeout)
+        freed = time.monotonic() - held
+        if proc.poll() is None:
+            raise RuntimeError("serve set the run Cancelled but left its process running")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+    ended = datetime.fromisoformat(run["state"]["timestamp"])
+    while time.monotonic() < held + timeout:
+        later = [r for r in completed_runs(env) if r["start_time"]
+                 and datetime.fromisoformat(r["start_time"]) > ended]
+        if later:
+            return (f"server down {outage:.0f} s; the run cancelled after it was set Cancelled "
+                    f"by serve {freed:.1f} s after the cancel, its process stopped "
+                    f"({run['state']['message']!r}); the next scheduled run "
+                    f"{later[0]['name']} completed {time.monotonic() - held:.1f} s after the "
+                    "cancel")
+        time.sleep(1)
+    raise RuntimeError(f"no scheduled run completed within {timeout:.0f} s after the heal")
+
+
+def main(interval: int, timeout: float, outage: float, dask_address: str | None) -> int:
     start = time.monotonic()
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
@@ -256,18 +337,22 @@ def main(interval: int, timeout: float, dask_address: str | None) -> int:
             shutil.copy(seed, tmp / "inbox" / seed.name)
         feed_server, feed = serve_feed()
         config = write_config(tmp, interval, feed)
-        with local_server(tmp / "home", tmp / "server.log") as env:
+        with restartable_server(tmp / "home", tmp / "server.log") as server:
+            env = server.env
             print(f"server up after {time.monotonic() - start:.1f} s")
             with serving(config, env, tmp / "serve.log", dask_address):
                 try:
                     runs = wait_for_runs(env, tmp, timeout)
+                    problems = [check_run(env, tmp / "reports", run) for run in runs]
+                    print(f"a run triggered now: {startup_seconds(env):.2f} s start-up")
+                    outcomes = [described(env), warning_run(env, feed, timeout),
+                                config_error_run(env, timeout)]
+                    print(outage_and_cancel(server, outage, timeout))
+                    if "was stuck in Cancelling" not in (tmp / "serve.log").read_text():
+                        raise RuntimeError("serve logged no line for the run it ended")
                 except (RuntimeError, TimeoutError) as exc:
                     print(f"FAIL: {exc}\n--- serve log\n{(tmp / 'serve.log').read_text()[-3000:]}")
                     return 1
-                problems = [check_run(env, tmp / "reports", run) for run in runs]
-                print(f"a run triggered now: {startup_seconds(env):.2f} s start-up")
-                outcomes = [described(env), warning_run(env, feed, timeout),
-                            config_error_run(env, timeout)]
             for run, problem in zip(runs, problems):
                 print(f"run {run['name']}: {records(tmp / 'reports', run)} records, "
                       f"running {lateness(env, run):+.1f} s after its schedule, "
@@ -283,7 +368,8 @@ def main(interval: int, timeout: float, dask_address: str | None) -> int:
                 return 1
         feed_server.shutdown()
     print(f"OK: {len(runs)} scheduled runs completed, with their artifacts when new; a "
-          "warning run and a config error shown as such; "
+          "warning run and a config error shown as such; a cancel stuck after a server outage "
+          "ended by serve; "
           f"{time.monotonic() - start:.1f} s in all")
     return 0
 
@@ -292,6 +378,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--interval", type=int, default=10)
     parser.add_argument("--timeout", type=float, default=240.0)
+    parser.add_argument("--outage", type=float, default=30.0,
+                        help="seconds the server is down before the stuck cancel")
     parser.add_argument("--dask-address", help="passed to newsclean serve ('local' or tcp://...)")
     args = parser.parse_args()
-    sys.exit(main(args.interval, args.timeout, args.dask_address))
+    sys.exit(main(args.interval, args.timeout, args.outage, args.dask_address))
