@@ -133,6 +133,7 @@ def test_a_failing_page_is_not_fetched_again_until_its_retry_is_due(prefect_serv
     assert sorted(r["status"] for r in first) == ["error", "ok"]
     again, again_id = run_flow(config)
     assert again == "" and artifact_keys(again_id) == set()  # the error is not news again
+    assert listed_state(again_id) == ("Completed", "nothing new")  # not a warning either
     assert len([p for p in (tmp_path / "reports").iterdir() if p.name != WORK]) == 1
     with Store(store_path(load_config(config), tmp_path / "reports")) as store:
         [pending] = store.retries.pending()
@@ -144,6 +145,15 @@ def test_a_failing_page_is_not_fetched_again_until_its_retry_is_due(prefect_serv
         article_page(seeds[1].read_text(encoding="utf-8")), content_type="text/html")
     [healed] = flow_records(run_flow(config)[0])
     assert healed["status"] == "ok" and healed["url"] == f"{base}/news/{names[1]}.html"
+
+
+def listed_state(flow_run_id: UUID) -> tuple[str, str | None]:
+    """The run's state name and message as the server lists them."""
+    from prefect import get_client
+
+    with get_client(sync_client=True) as client:
+        state = client.read_flow_run(flow_run_id).state
+    return state.name, state.message
 
 
 # -- the tasks and pure functions, without a flow run -----------------------------------------
