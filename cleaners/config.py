@@ -208,6 +208,10 @@ class TextConfig:
         0.5, "the article guard on dumps (issue 34, the HTML path's principle): a cut that keeps "
         "under half of the dump's densest run of prose paragraphs (before any tail marker) "
         "backs off, first to the rules' cut, then to the whole run; said in changes")
+    cut_comments: bool = setting(
+        True, "reader comment threads on dumps go (cleaners/text/comments.py: a run of dated "
+        "signatures after the article). bench/textdump.py, held-out sites: see README; off "
+        "keeps them for the line model to judge, line by line")
     min_body_chars: int = setting(
         70, "the article minimum: a cleaned body under jusText's length_low (70 characters; a "
         "paragraph shorter is 'short', never article text on its own) is not_article, unless "

@@ -97,7 +97,7 @@ def _clean_text(text: str, art: Article, title: str | None, language: str,
         art.signals["chrome"] = f"no stop-word list for '{language}': structure rules skipped"
         stops, model = frozenset(), None
     text, text_meta, changes = strip_chrome(text, stops, title, model, config.line_threshold,
-                                             config.min_run_kept)
+                                             config.min_run_kept, config.cut_comments)
     art.changes += changes
     if text_meta.model_note:
         art.signals["line_model"] = text_meta.model_note

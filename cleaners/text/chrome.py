@@ -16,6 +16,7 @@ import numpy as np
 
 from cleaners.record import Change
 from cleaners.text import lines as L
+from cleaners.text.comments import cut_comments
 from cleaners.text.layout import Line, join_lines, split_lines
 from cleaners.text.linefeatures import FEATURES, line_table
 from cleaners.text.linemodel import LineModel
@@ -41,11 +42,13 @@ class TextMeta:
 
 def strip_chrome(text: str, stops: frozenset[str], title: str | None = None,
                  model: LineModel | None = None, threshold: float = 0.5,
-                 min_run_kept: float = MIN_RUN_KEPT) -> tuple[str, TextMeta, list[Change]]:
+                 min_run_kept: float = MIN_RUN_KEPT, comments: bool = True
+                 ) -> tuple[str, TextMeta, list[Change]]:
     """Remove chrome lines from ``text``; ``stops`` are its language's stop words and
     ``title`` the headline when the input already states it. With a ``model``, a line the
     rules keep goes when the model's P(article text) is under ``threshold``. Whatever the
-    cut, it keeps ``min_run_kept`` of the densest prose run (guard_article)."""
+    cut, it keeps ``min_run_kept`` of the densest prose run (guard_article). ``comments``:
+    a reader comment thread after the article goes (comments.py)."""
     lines, marks = split_lines(text)
     for line in lines:
         line.prose, line.words = L.prose_words(line.text, stops)
@@ -58,10 +61,13 @@ def strip_chrome(text: str, stops: frozenset[str], title: str | None = None,
         if line.drop is None:
             line.drop = classify(line, entry, meta.title, after_body=i > first_body)
         line.tail_marker = i > first_body and entry is not None and entry.tail
-    cut_tail(lines, stops)
+    cuts = [cut_tail(lines, stops), cut_comments(lines, first_body) if comments else None,
+            next((i for i, ln in enumerate(lines) if ln.tail_marker and ln.drop == "comments"),
+                 None)]  # the article ends where the rules cut, or at a comment form
+    article_end = min((c for c in cuts if c is not None), default=len(lines))
     if model is not None:
         judge_lines(lines, line_table(lines, entries, stops), model, threshold)
-    guard = guard_article(lines, min_run_kept)
+    guard = guard_article(lines, min_run_kept, article_end)
     meta.model_note = guard.text if guard else None
     if all(ln.drop for ln in lines):  # a headline-only record: its title is its text
         for ln in lines:
@@ -86,28 +92,29 @@ def judge_lines(lines: list[Line], table: np.ndarray, model: LineModel,
         lines[i].drop, lines[i].why = "line_model", f"p={p:.2f}: {why}"
 
 
-def prose_run(lines: list[Line]) -> tuple[int, int, int]:
-    """(first line, last line, words) of the densest run of prose paragraphs (gaps under
-    BLOCK_GAP lines) before any tail marker: where the article is, whatever else the
-    dump holds (teaser blurbs and comments form runs of their own)."""
-    end = next((i for i, ln in enumerate(lines) if ln.tail_marker), len(lines))
-    prose = [i for i in range(end) if lines[i].prose]
+def prose_run(lines: list[Line], end: int) -> tuple[int, int, int]:
+    """(first line, last line, words) of the densest run of prose paragraphs before ``end``
+    (where the rules cut the tail or the comment thread): where the article is, whatever
+    else the dump holds. A run ends at a gap of BLOCK_GAP lines without prose and at a
+    tail marker ('Related Posts', a promotion), so teaser blurbs or reviews after the
+    story form runs of their own, and a story after a promotion is one too."""
     best, run = (0, -1, 0), []
-    for i in prose + [None]:
-        if run and (i is None or i - run[-1] > BLOCK_GAP):
-            size = sum(lines[j].words for j in run)
-            best = max(best, (run[0], run[-1], size), key=lambda r: r[2])
+    for i in range(end + 1):
+        if run and (i == end or lines[i].tail_marker or i - run[-1] > BLOCK_GAP):
+            best = max(best, (run[0], run[-1], sum(lines[j].words for j in run)),
+                       key=lambda r: r[2])
             run = []
-        if i is not None:
+        if i < end and lines[i].prose:
             run.append(i)
     return best
 
 
-def guard_article(lines: list[Line], min_kept: float = MIN_RUN_KEPT) -> Change | None:
-    """Never keep under ``min_kept`` of the words of the dump's densest prose run: when the
-    cut does, back off to a safer one (the rules' cut, then the whole run but its metadata
-    lines) and say so."""
-    lo, hi, size = prose_run(lines)
+def guard_article(lines: list[Line], min_kept: float = MIN_RUN_KEPT,
+                  end: int | None = None) -> Change | None:
+    """Never keep under ``min_kept`` of the words of the dump's densest prose run before
+    ``end`` (the tail's cut): when the cut does, back off to a safer one (the rules' cut,
+    then the whole run but its metadata lines) and say so."""
+    lo, hi, size = prose_run(lines, len(lines) if end is None else end)
     if not size:
         return None
     kept = _kept_words(lines)
@@ -236,8 +243,9 @@ def chrome_like(line: Line, stops: frozenset[str]) -> bool:
         L.is_headline_like(line.text) and not L.is_body_paragraph(line.text, stops))
 
 
-def cut_tail(lines: list[Line], stops: frozenset[str]) -> None:
-    """From the first tail marker whose following lines are mostly chrome-like, drop all."""
+def cut_tail(lines: list[Line], stops: frozenset[str]) -> int | None:
+    """From the first tail marker whose following lines are mostly chrome-like, drop all;
+    where the cut starts."""
     for i, line in enumerate(lines):
         if not line.tail_marker:
             continue
@@ -246,7 +254,8 @@ def cut_tail(lines: list[Line], stops: frozenset[str]) -> None:
         if share >= TAIL_CHROME_SHARE:
             for ln in lines[i:]:
                 ln.drop = ln.drop or "tail"
-            return
+            return i
+    return None
 
 
 def judge_truncation(lines: list[Line]) -> bool:
