@@ -19,6 +19,7 @@ from cleaners.text import lines as L
 from cleaners.text.layout import Line
 from cleaners.text.linefeatures import COMMENT_HEAD
 
+DIGIT = re.compile(r"\d")
 CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[ap]\.?m\b|[A-Z]{2,4}\b)?", re.I)
 AGO = re.compile(r"\b\d+\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b", re.I)
 SIGNED = re.compile(r"^\W*(?:posted |written |submitted )?by\b|\b(?:says|said|wrote)\W*$|"
@@ -34,7 +35,11 @@ MIN_ARTICLE_WORDS = 30  # prose words the dump must keep before a thread is cut,
 
 def is_signature(text: str) -> bool:
     """A comment's signature line: dated and timed, or a name with a date or a prompt."""
-    if len(text) > 200 or len(L.words(text)) > MAX_SIGNATURE_WORDS:
+    if len(text) > 200:
+        return False
+    if not DIGIT.search(text):  # no date, no time: a 'says:' or 'Reply' line at most
+        return len(text) <= 100 and bool(COMMENT_HEAD.match(text))
+    if len(L.words(text)) > MAX_SIGNATURE_WORDS:
         return False
     dated = bool(L.HAS_DATE.search(text) or AGO.search(text))
     timed = bool(CLOCK.search(text))
