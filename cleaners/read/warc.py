@@ -37,7 +37,8 @@ def read_warc(path: Path, config: ReadConfig) -> Iterator[RawDoc]:
                 yield _record(event, f"{stem}:{n}", f"{path}#{n}", config)
     except OSError as exc:
         yield RawDoc(id=f"{stem}:{n + 1}", source=f"{path}#{n + 1}", format="warc",
-                     error=ErrorInfo("read_error", f"record {n + 1} cannot be read: {exc}"))
+                     error=ErrorInfo("read_error", f"record {n + 1} of {path} cannot be read: "
+                                                    f"{exc.strerror or exc}"))
 
 
 def count_warc_records(path: Path, config: ReadConfig) -> int:
