@@ -64,12 +64,8 @@ def _run_steps(raw: RawDoc, art: Article, config: Config) -> None:
         text = extraction.body
         art.changes += extraction.changes
         art.signals.update(extraction.signals)
-    elif raw.format == "text":
-        text, header_date, changes = split_dump_header(text)
-        art.changes += changes
-        if header_date:
-            art.format = "text-dump"
-            dump_date(meta, header_date, config.metadata, crawled)
+    else:
+        text = _dump_header(text, raw, art, meta, config, crawled)
     text, changes = fix_encoding(text)
     art.changes += changes
     language = choose_language(text, meta.language, config.language)
@@ -82,6 +78,20 @@ def _run_steps(raw: RawDoc, art: Article, config: Config) -> None:
     _metadata(art, raw, meta, language, config, text)
     if why := not_article(art, config.text.min_body_chars):
         raise InputError("not_article", why)
+
+
+def _dump_header(text: str, raw: RawDoc, art: Article, meta: PageMeta, config: Config,
+                 crawled: date) -> str:
+    """The text without its dump header, the header's date a candidate. Any plain text may
+    carry one, whatever holds it: a ``.txt`` file, a JSON Lines record's ``text``, a WARC
+    text record (issue 36: seeds wrapped in JSONL lost their date and kept the header)."""
+    text, header_date, changes = split_dump_header(text)
+    art.changes += changes
+    if header_date:
+        if raw.format == "text":
+            art.format = "text-dump"  # a container keeps its own name (jsonl, warc)
+        dump_date(meta, header_date, config.metadata, crawled)
+    return text
 
 
 def _clean_text(text: str, art: Article, title: str | None, language: str,

@@ -18,6 +18,7 @@ from prefect.artifacts import (create_link_artifact, create_markdown_artifact,
 from cleaners.config import Config
 from cleaners.fetch import IngestReport
 from cleaners.report import RunStats, markdown_summary, source_rows
+from cleaners.report.words import plural
 from cleaners.runner import Hooks
 from flows.outcomes import counts
 
@@ -117,10 +118,6 @@ def headline(stats: RunStats) -> str:
             f"{plural(n['errors'], 'error')}, {n['skipped']} skipped, "
             f"{plural(n['duplicates'], 'duplicate')}, {plural(n['stories'], 'story', 'stories')}, "
             f"{plural(n['sources'], 'source')}")
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def source_status(config: Config, errors: list[dict[str, str]]) -> list[dict[str, str | None]]:

@@ -41,6 +41,11 @@ class PlainHelp(UntypedFlags, TyperCommand):
         return pieces
 
 
+PATHS_HELP = ("Files or directories (read recursively): .txt/.text (the seeds' dump format), "
+              ".html/.htm/.xhtml, .jsonl/.json/.ndjson (records with 'html' or 'text'), "
+              ".warc/.arc, each also gzipped (.gz); a file with another name is sniffed, read "
+              "as HTML or text when it is one and skipped (unsupported_format) otherwise")
+
 app = typer.Typer(cls=PlainGroup, add_completion=False, no_args_is_help=True,
                   help="Clean scraped news articles and say which are worth keeping.")
 
@@ -52,8 +57,7 @@ def main() -> None:
 
 @app.command(cls=PlainHelp)
 def clean(
-    paths: Annotated[list[Path], typer.Argument(help="Files or directories: .txt .html .jsonl "
-                                                "(.gz) .warc(.gz)")],
+    paths: Annotated[list[Path], typer.Argument(help=PATHS_HELP)],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output directory")] = Path("reports/run"),
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes")] = 1,
     config_file: Annotated[Optional[Path], typer.Option("--config", help="TOML overrides")] = None,
@@ -63,6 +67,7 @@ def clean(
 ) -> None:
     """Clean PATHS into OUT/articles.jsonl, one record per input."""
     from rich.console import Console
+    from rich.markup import escape
 
     from cleaners.config import load_config
     from cleaners.report import write_report
@@ -75,7 +80,7 @@ def clean(
     try:
         config = load_config(config_file)
     except (OSError, ValueError) as exc:
-        console.print(f"[red]error:[/] bad config {config_file}: {exc}")
+        console.print(f"[red]error:[/] bad config {escape(str(config_file))}: {escape(str(exc))}")
         raise typer.Exit(2) from None
     try:
         shown = not quiet and console.is_terminal and not explain
@@ -84,11 +89,11 @@ def clean(
             summary = run(paths, out, config, jobs=jobs, on_batch=on_batch, on_inputs=on_inputs)
         reports = write_report(out)
     except (OutputError, StoreError) as exc:
-        console.print(f"[red]error:[/] {exc}")
+        console.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
     if not quiet:
         print_summary(Console(), summary)
-        Console().print("report: " + ", ".join(str(p) for p in reports))
+        Console().print("report: " + ", ".join(str(p) for p in reports), markup=False)
 
 
 @app.command(cls=PlainHelp)
@@ -97,15 +102,16 @@ def report(
 ) -> None:
     """Rebuild RUN_DIR's HTML report (report.html) and summary (summary.md) from its JSONL."""
     from rich.console import Console
+    from rich.markup import escape
 
     from cleaners.report import write_report
 
     console = Console(stderr=True)
     if not (run_dir / "articles.jsonl").is_file():
-        console.print(f"[red]error:[/] no articles.jsonl in {run_dir}")
+        console.print(f"[red]error:[/] no articles.jsonl in {escape(str(run_dir))}")
         raise typer.Exit(2)
     for path in write_report(run_dir):
-        console.print(f"wrote {path}")
+        console.print(f"wrote {path}", markup=False)
 
 
 @app.command(cls=PlainHelp)
@@ -116,8 +122,10 @@ def serve(
         "--dask-address", help="tcp://HOST:PORT of a Dask scheduler, or 'local' for a local "
         "cluster")] = None,
 ) -> None:
-    """Serve the scheduled ingestion deployment and the reports folder over HTTP (the only
-    command that imports Prefect)."""
+    """Serve the scheduled ingestion deployment and the reports folder over HTTP.
+
+    Runs until stopped, as a long-lived service; the only command that imports Prefect.
+    """
     from newsclean.serve import serve_deployments
 
     try:

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn,
                            Task, TextColumn, TimeElapsedColumn, TimeRemainingColumn)
 from rich.table import Table
@@ -14,6 +15,7 @@ from rich.text import Text
 from cleaners.config import ReadConfig
 from cleaners.read.files import count_inputs
 from cleaners.record import Article
+from cleaners.report.words import plural
 from cleaners.runner import OnInputs, RunSummary
 
 
@@ -34,20 +36,24 @@ def progress_callback(console: Console, paths: Iterable[str | Path], config: Rea
         yield None
         return
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-               MofNCompleteColumn(), TextColumn("inputs"), RateColumn(), TimeElapsedColumn(),
-               TextColumn("left"), TimeRemainingColumn())
+               MofNCompleteColumn(), TextColumn("{task.fields[noun]}"), RateColumn(),
+               TextColumn("elapsed"), TimeElapsedColumn(), TextColumn("left"),
+               TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("counting", total=None)
-        progress.update(task, total=count_inputs(paths, config), description="cleaning")
+        task = progress.add_task("counting", total=None, noun="inputs")
+        total = count_inputs(paths, config)
+        progress.update(task, total=total, description="cleaning",
+                        noun="input" if total == 1 else "inputs")
         yield lambda n: progress.advance(task, n)
 
 
 def print_summary(console: Console, summary: RunSummary) -> None:
     rate = summary.total / summary.seconds if summary.seconds else 0.0
-    console.print(f"newsclean: {summary.total:,} inputs in {summary.seconds:.1f} s ({rate:,.0f}/s)")
+    console.print(f"newsclean: {plural(summary.total, 'input')} in {summary.seconds:.1f} s "
+                  f"({rate:,.0f}/s)")
     if summary.resumed_batches:
-        console.print(f"resumed an interrupted run: {summary.resumed_batches:,} finished batches "
-                      "kept, not redone")
+        done = plural(summary.resumed_batches, "finished batch", "finished batches")
+        console.print(f"resumed an interrupted run: {done} kept, not redone")
     table = Table(show_header=True)
     table.add_column("status")
     table.add_column("articles", justify="right")
@@ -56,20 +62,34 @@ def print_summary(console: Console, summary: RunSummary) -> None:
     for kind, n in summary.errors.most_common():
         table.add_row(f"  {kind}", f"{n:,}")
     console.print(table)
-    console.print(f"wrote {summary.out}")
+    console.print(f"wrote {escape(str(summary.out))}")
 
 
 def explain_batch(console: Console) -> Callable[[list[Article]], None]:
-    """A batch callback that prints, per article, its metadata and its changes."""
+    """A batch callback that prints, per article, its metadata and its changes. The input's
+    own text (ids, titles, removed lines) is printed as it is, never read as rich markup."""
     def show(batch: list[Article]) -> None:
         for art in batch:
-            console.rule(f"[bold]{art.id}[/] {art.status}" + (f" ({art.error.kind}: {art.error.message})"
-                                                               if art.error else ""))
-            console.print(f"title: {art.title!r}  date: {art.date}  authors: {art.authors}  "
-                          f"credit: {art.credit!r}  language: {art.language}  truncated: {art.truncated}")
+            error = f" ({art.error.kind}: {art.error.message})" if art.error else ""
+            console.rule(f"[bold]{escape(art.id)}[/] {art.status}{escape(error)}")
+            console.print(explain_metadata(art), markup=False)
             table = Table("step", "action", "n", "text", show_lines=False, expand=True)
             for change in art.changes:
                 text = change.text if len(change.text) <= 160 else change.text[:157] + "..."
-                table.add_row(change.step, change.action, str(change.count), text)
+                table.add_row(Text(change.step), Text(change.action), str(change.count),
+                              Text(text))
             console.print(table)
     return show
+
+
+def explain_metadata(art: Article) -> str:
+    """The article's metadata in plain words: "none" for a missing title, date or author,
+    the credit line and "truncated: yes" only when there is one."""
+    fields = [("title", art.title or "none"), ("date", art.date or "none"),
+              ("authors", ", ".join(art.authors) or "none")]
+    if art.credit:
+        fields.append(("credit", art.credit))
+    fields.append(("language", art.language or "unknown"))
+    if art.truncated:
+        fields.append(("truncated", "yes (a paywall or \"continue reading\" wall cuts it)"))
+    return "  ".join(f"{name}: {value}" for name, value in fields)

@@ -132,7 +132,7 @@ def mixed_inputs(folder: Path) -> int:
 def test_progress_bar_counts_every_input_with_rate_and_time_left(tmp_path: Path) -> None:
     total = mixed_inputs(tmp_path / "in")
     output = on_a_tty("clean", str(tmp_path / "in"), "--out", str(tmp_path / "out"))
-    bars = re.findall(r"cleaning\s.*?(\d+)/(\d+) inputs\s+(\S+)/s\s+\S+\s+left", output)
+    bars = re.findall(r"cleaning\s.*?(\d+)/(\d+) inputs\s+(\S+)/s\s+elapsed \S+\s+left \S+", output)
     assert bars, output
     assert {int(of) for _, of, _ in bars} == {total}
     assert bars[-1][0] == str(total) and f"{total} inputs in" in output

@@ -112,10 +112,10 @@ def load(raw: RawDoc, config: ReadConfig) -> RawDoc:
     try:
         data = read_bytes(path, gz, config)
     except InputError as exc:
-        loaded.error = ErrorInfo(exc.kind, exc.message)
+        loaded.error = ErrorInfo(exc.kind, f"{path}: {exc.message}")
         return loaded
     except OSError as exc:
-        loaded.error = ErrorInfo("read_error", f"cannot read the file: {exc.strerror or exc}")
+        loaded.error = ErrorInfo("read_error", f"cannot read {path}: {exc.strerror or exc}")
         return loaded
     if kind == "unknown":
         loaded.format, binary = sniff_format(data, config)
@@ -162,10 +162,10 @@ def _count_file(path: Path, config: ReadConfig) -> int:
 
 
 def _guarded(path: Path, config: ReadConfig) -> Iterator[RawDoc]:
-    """A missing path is an error record, not a crash."""
+    """A missing path is an error record naming it, not a crash."""
     if not path.exists():
         yield RawDoc(id=doc_id(path), source=str(path), format="unknown",
-                     error=ErrorInfo("not_found", "no such file or directory"))
+                     error=ErrorInfo("not_found", f"{path}: no such file or directory"))
         return
     yield from read_file(path, config)
 

@@ -45,7 +45,7 @@ def read_json_records(path: Path, gz: bool, config: ReadConfig) -> Iterator[RawD
     except (OSError, EOFError, ValueError, zlib.error) as exc:
         # Unreadable or truncated file: the inputs after this point cannot be counted.
         yield RawDoc(id=f"{stem}:unreadable", source=str(path), format="jsonl",
-                     error=ErrorInfo("read_error", f"reading stopped: {exc}"))
+                     error=ErrorInfo("read_error", f"reading {path} stopped: {exc}"))
 
 
 def count_json_records(path: Path, gz: bool, config: ReadConfig) -> int:

@@ -1,6 +1,7 @@
-"""WARC files: each response record is one input; HTML ones become pages to extract.
+"""WARC files: each response record is one input; HTML ones become pages to extract,
+``text/plain`` ones text to clean (as the fetcher reads them: cleaners/fetch/ingest.py).
 
-Response records that are not HTML (images, scripts) are accounted for as ``skipped``.
+Response records that are neither (images, scripts) are accounted for as ``skipped``.
 A record whose block is shorter than its declared length (a cut download or file), or cut
 inside its WARC header, is an ``error`` record (framing: ``warcframe.py``). The HTTP message
 is parsed here from the exact block bytes, so a cut is measured on the WARC block, not
@@ -19,6 +20,7 @@ from cleaners.read.warcframe import Event, Stream, events
 from cleaners.record import ErrorInfo, InputError
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+TEXT_TYPE = "text/plain"  # read as text, as a .txt file (a dump header included)
 CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 # What may stand before a page's first tag: a UTF-8 BOM, an XHTML page's XML declaration.
 PROLOG = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml\b[^<>]{0,300}\?>)?", re.IGNORECASE)
@@ -35,7 +37,8 @@ def read_warc(path: Path, config: ReadConfig) -> Iterator[RawDoc]:
                 yield _record(event, f"{stem}:{n}", f"{path}#{n}", config)
     except OSError as exc:
         yield RawDoc(id=f"{stem}:{n + 1}", source=f"{path}#{n + 1}", format="warc",
-                     error=ErrorInfo("read_error", f"record {n + 1} cannot be read: {exc}"))
+                     error=ErrorInfo("read_error", f"record {n + 1} of {path} cannot be read: "
+                                                    f"{exc.strerror or exc}"))
 
 
 def count_warc_records(path: Path, config: ReadConfig) -> int:
@@ -60,11 +63,12 @@ def _record(event: Event, rid: str, source: str, config: ReadConfig) -> RawDoc:
         doc.error = ErrorInfo(exc.kind, exc.message)
         return doc
     ctype = http_headers.get("content-type", "").lower()
-    if not any(t in ctype for t in HTML_TYPES) and not _looks_html(body):
+    is_html = any(t in ctype for t in HTML_TYPES) or _looks_html(body)
+    if not is_html and TEXT_TYPE not in ctype:
         doc.error = ErrorInfo("not_html", f"response of type {ctype or 'unknown'}, not a page")
         return doc
     match = CHARSET.search(ctype)
-    doc.content, doc.is_html = body, True
+    doc.content, doc.is_html = body, is_html
     doc.declared_encoding = normalize_label(match.group(1)) if match else None
     return doc
 

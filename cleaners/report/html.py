@@ -26,6 +26,7 @@ from cleaners.report.markdown import markdown_summary
 from cleaners.report.plots import histogram, source_bars
 from cleaners.report.stats import ArticleMeta, RunStats, StoryStats, source_rows, summarize
 from cleaners.report.views import Reader, story_views
+from cleaners.report.words import plural
 from cleaners.write import atomic_open
 
 #: Characters of article text written inline; later stories get one row per article.
@@ -40,6 +41,7 @@ def _environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = lambda v: "–" if v is None else f"{100 * v:.1f}%"
     env.filters["num"] = lambda v: "–" if v is None else f"{v:.2f}"
+    env.filters["plural"] = plural
     return env
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from cleaners.report.stats import RunStats, StoryStats, source_rows
+from cleaners.report.words import plural
 
 MAX_SOURCES = 30
 MAX_STORIES = 10
@@ -39,7 +40,8 @@ def markdown_summary(stats: RunStats) -> str:
               if stats.errors else ""),
            f"- **duplicates**: {stats.duplicates}",
            f"- **stories**: {stats.story_count}",
-           f"- **chrome removed**: {stats.chrome_lines} lines, {stats.chrome_words} words "
+           f"- **chrome removed**: {plural(stats.chrome_lines, 'line')}, "
+           f"{plural(stats.chrome_words, 'word')} "
            f"({_percent(stats.chrome_words, chrome_total)} of the words)", ""]
     if stats.changes:
         out += ["## What cleaning removed or fixed", ""]
