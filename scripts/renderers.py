@@ -42,18 +42,6 @@ def _parse(page: str):
     return tree.find("body") if tree.find("body") is not None else tree
 
 
-def invisible(el, tag: str) -> bool:
-    """Not laid out: skipped tags, ``hidden`` and ``display: none`` elements. Two cases as a
-    browser shows them once the page's scripts ran: an app's root that holds the page's
-    paragraphs behind ``hidden`` until it hydrates (Next.js) is shown, and a ``<button>``
-    that libxml2 left holding the page's blocks (an HTML5 parser closes it first) is read."""
-    if tag == "button" or el.get("hidden") is not None:
-        holds_page = el.find(".//p") is not None and el.getparent() is not None and (
-            tag == "button" or el.getparent().tag == "body")
-        return not holds_page
-    return tag in SKIP or bool(HIDDEN.search(el.get("style") or ""))
-
-
 def blocks(page: str) -> list[Block]:
     """The page's visible text as blocks, in document order."""
     out: list[Block] = []
@@ -68,7 +56,8 @@ def blocks(page: str) -> list[Block]:
 
     def walk(el, depth: int) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
-        if not tag or invisible(el, tag):
+        if not tag or tag in SKIP or el.get("hidden") is not None \
+                or HIDDEN.search(el.get("style") or ""):
             if el.tail:
                 parts.append(el.tail)
             return

@@ -73,3 +73,17 @@ def test_a_short_headline_alone_on_the_first_line_is_the_title() -> None:
     rec = clean("Radcliffe enjoys winning comeback\n\n\n" + "\n\n".join(story))
     assert rec["title"] == "Radcliffe enjoys winning comeback"
     assert rec["body"].split("\n\n") == story
+
+
+def test_a_menu_after_a_skip_link_is_navigation_without_the_model() -> None:
+    """'Skip to content' above the menu does not end the leading run of menu lines."""
+    from dataclasses import replace
+    story = seed_paragraphs()
+    menu = ["Skip to content", "* Home", "* World", "* Business", "* Sport"]
+    config = Config()
+    config = replace(config, text=replace(config.text, line_model="off"))
+    raw = RawDoc(id="t", source="t.txt", format="text", content="\n".join(menu) + "\n\n"
+                 + "\n\n".join(story))
+    rec = process(raw, config).to_dict()
+    assert rec["body"].split("\n\n") == story
+    assert {c["text"] for c in rec["changes"] if c["action"] == "drop_navigation"} == set(menu)

@@ -144,11 +144,12 @@ def read_header(header: list[Line], meta: TextMeta) -> None:
     A line of fields parted by separators ('By A | PTI | Updated: Jan 5, 2024 10:20 IST')
     is read field by field. Navigation is the leading run of short bulleted lines: a
     bulleted list further down belongs to the article; a row of short fields parted by
-    separators ('Home | India | World') is navigation wherever it stands in the header."""
+    separators ('Home | India | World') is navigation wherever it stands in the header. A
+    navigation phrase ('Skip to content', 'Menu') does not end the leading run."""
     leading = True
     for line in header:
         bulleted = line.text != strip_bullet(line.text)
-        leading = leading and bulleted
+        leading = leading and (bulleted or _navigation(line.text))  # 'Skip to content' first
         fields = header_fields(line.text)
         if fields is not None:
             names, credit, date = fields
@@ -158,6 +159,11 @@ def read_header(header: list[Line], meta: TextMeta) -> None:
             line.drop = "byline" if names else "credit" if credit else "timestamp"
         elif (leading and len(L.words(line.text)) <= 12) or is_menu(line.text):
             line.drop = "navigation"
+
+
+def _navigation(text: str) -> bool:
+    entry = match_line(text)
+    return entry is not None and entry.cls == "navigation"
 
 
 def header_fields(text: str) -> tuple[list[str], str | None, str | None] | None:
