@@ -246,7 +246,8 @@ def main() -> int:
         stats = summarize(records)
         print(f"records: {len(records)} from {len(base)} real ones ({time.perf_counter() - t0:.1f} s); "
               f"{stats.story_count} stories (largest {stats.stories[0].size}), "
-              f"{stats.duplicates} duplicates, {sum(stats.errors.values())} errors")
+              f"{stats.duplicates} duplicates, {stats.by_status['error']} errors, "
+              f"{stats.by_status['skipped']} skipped")
         compare_plots(stats, work)
         jsonl_mb = (run_dir / "articles.jsonl").stat().st_size / 1e6
         with Page(CHROMIUM, timeout=120) as page:

@@ -30,7 +30,7 @@ KEYS = (PROGRESS_KEY, SOURCES_KEY, SUMMARY_KEY, REPORT_KEY)
 MAX_SOURCE_ERRORS = 10
 MAX_ERRORS = 20  # error records listed with their inputs
 MAX_CORRECTIONS = 20  # corrected records of earlier runs listed
-QUALITY = ("articles", "errors", "duplicates", "mean_completeness", "mean_originality",
+QUALITY = ("articles", "skipped", "errors", "duplicates", "mean_completeness", "mean_originality",
            "chrome_share")
 
 
@@ -162,16 +162,18 @@ def in_inbox(source: str, inbox: str) -> str:
 
 
 def errors_markdown(stats: RunStats, names: dict[str, str] | None = None) -> str:
-    """Error and skipped records by kind, each with its input as the user gave it."""
-    items = [(kind, art_id, source, message) for kind, found in stats.error_items.items()
-             for art_id, source, message in found]
+    """Skipped and error records, by status and kind in the order of the counts above
+    (:func:`cleaners.report.stats.status_counts`), each with its input as the user gave it."""
+    items = [(row.status, kind, *item) for row in stats.statuses for kind, _ in row.kinds
+             for item in stats.error_items.get((row.status, kind), [])]
     if not items:
         return ""
     names = names or {}
-    lines = ["## Errors and skipped inputs", "", "| kind | input | message |",
-             "|---|---|---|"]
-    lines += [f"| {kind} | {cell(names.get(art_id, source))} | {cell(message[:120])} |"
-              for kind, art_id, source, message in items[:MAX_ERRORS]]
+    lines = ["## Errors and skipped inputs", "", "| status | kind | input | message |",
+             "|---|---|---|---|"]
+    lines += [f"| {status} | {kind} | {cell(names.get(art_id, source))} | "
+              f"{cell(message[:120])} |"
+              for status, kind, art_id, source, message in items[:MAX_ERRORS]]
     if len(items) > MAX_ERRORS:
         lines.append(f"\n…and {len(items) - MAX_ERRORS} more (see report.html).")
     return "\n".join(lines) + "\n"
@@ -215,7 +217,7 @@ def publish(run_dir: Path, stats: RunStats, log: RunLog, report_url: str, config
     return [
         create_table_artifact(source_table(log, stats), key=SOURCES_KEY, description=(
             f"{counted}. {plural(len(log.sources), 'configured source')}, {failed} failed: "
-            "status and error; per site: articles, errors, duplicates, mean completeness "
+            "status and error; per site: articles, skipped, errors, duplicates, mean completeness "
             "and originality, share of words removed as chrome")),
         create_markdown_artifact(summary_markdown(run_dir, stats, log, config, corrected),
                                  key=SUMMARY_KEY, description=f"{counted} ({run_dir.name})"),

@@ -112,10 +112,12 @@ def quality(stats: RunStats) -> dict[str, float]:
 
 
 def counts(stats: RunStats) -> dict[str, int]:
-    """A run's key counts: the events' payload and the artifacts' descriptions."""
+    """A run's key counts: the events' payload and the artifacts' descriptions. Errors and
+    skipped from :func:`cleaners.report.stats.status_counts`, as every other view counts them."""
+    by_status = {row.status: row.count for row in stats.statuses}
     return {"articles": stats.total, "kept": stats.kept,
-            "errors": stats.by_status.get("error", 0),
-            "skipped": stats.by_status.get("skipped", 0), "duplicates": stats.duplicates,
+            "errors": by_status["error"],
+            "skipped": by_status["skipped"], "duplicates": stats.duplicates,
             "stories": stats.story_count, "sources": len(stats.sources)}
 
 

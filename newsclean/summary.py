@@ -15,6 +15,7 @@ from rich.text import Text
 from cleaners.config import ReadConfig
 from cleaners.read.files import count_inputs
 from cleaners.record import Article
+from cleaners.report.stats import status_counts
 from cleaners.report.words import plural
 from cleaners.runner import OnInputs, RunSummary
 
@@ -57,10 +58,10 @@ def print_summary(console: Console, summary: RunSummary) -> None:
     table = Table(show_header=True)
     table.add_column("status")
     table.add_column("articles", justify="right")
-    for status in ("ok", "skipped", "error"):
-        table.add_row(status, f"{summary.by_status.get(status, 0):,}")
-    for kind, n in summary.errors.most_common():
-        table.add_row(f"  {kind}", f"{n:,}")
+    for row in status_counts(summary.by_status, summary.kinds):
+        table.add_row(row.status, f"{row.count:,}")
+        for kind, n in row.kinds:  # under its own status: a skipped kind never under error
+            table.add_row(Text(f"  {kind}"), f"{n:,}")
     console.print(table)
     console.print(f"wrote {escape(str(summary.out))}")
 

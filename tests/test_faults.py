@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from cleaners.report.words import plural
 from cleaners.store import Store
 
 from scripts.postgres_server import new_database
@@ -71,7 +72,8 @@ def test_killed_run_resumes_with_each_article_once(tmp_path: Path, backend: str,
     again = clean(args[:-1])
     stdout, stderr = again.communicate(timeout=300)
     assert again.returncode == 0, stderr
-    assert f"{done[0]} finished batches kept" in stdout.replace("\n", " ")
+    kept = plural(done[0], "finished batch", "finished batches")  # one batch on a busy machine
+    assert f"{kept} kept" in stdout.replace("\n", " ")
     got = records(out)
     assert sorted(r["id"] for r in got) == ids  # each article exactly once
     with Store(store) as index:

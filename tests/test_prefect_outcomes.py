@@ -292,8 +292,8 @@ def test_the_summary_shows_headlines_and_inputs_as_given(tmp_path: Path) -> None
     config = Config().with_overrides({"sources": {"inbox": "/in/box"}})
     text = summary_markdown(run_dir, run_stats(run_dir), RunLog(), config, [])
     assert "| Floods in Valencia | 1 |" in text and "s-http" not in text
-    assert f"| http_status | {url}?2 | HTTP 500 |" in text and "feeds.jsonl" not in text
-    assert "| empty | sub/broken.txt | no bytes |" in text
+    assert f"| error | http_status | {url}?2 | HTTP 500 |" in text and "feeds.jsonl" not in text
+    assert "| error | empty | sub/broken.txt | no bytes |" in text
 
 
 def test_corrections_of_earlier_runs_are_announced(prefect_server, tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ def test_summarize_counts_the_seeds(seeds_run: tuple[Path, list[dict]]) -> None:
     _, records = seeds_run
     stats = summarize(iter(records))
     assert (stats.total, stats.kept, stats.duplicates, stats.story_count) == (5, 5, 0, 1)
-    assert not stats.errors
+    assert not stats.kinds
     story = stats.stories[0]
     assert story.size == 5 and story.first == FIRST
     dates = [next(r["date"] for r in records if r["id"] == i) for i in story.members]
@@ -54,7 +54,8 @@ def test_source_rows(seeds_run: tuple[Path, list[dict]]) -> None:
     [row] = source_rows(summarize(records))
     body = sum(len(re.findall(r"\w+", r["body"])) for r in records)
     removed = sum(chrome_words(r["changes"])[1] for r in records)
-    assert row["source"] == str(SEEDS) and row["articles"] == 5 and row["errors"] == 0
+    assert row["source"] == str(SEEDS) and row["articles"] == 5
+    assert (row["skipped"], row["errors"]) == (0, 0)
     assert row["chrome_share"] == round(removed / (removed + body), 4)
     completeness = [r["scores"]["completeness"] for r in records]
     assert row["mean_completeness"] == round(sum(completeness) / 5, 4)
@@ -70,7 +71,9 @@ def test_source_is_site_then_host_then_directory() -> None:
 def test_summary_md(seeds_report: Path) -> None:
     text = (seeds_report / "summary.md").read_text(encoding="utf-8")
     assert "- **articles in**: 5" in text and "- **stories**: 1" in text
-    assert re.search(r"^\| \S*seeds \| 5 \| 0 \| 0 \| 0\.\d\d \| 0\.\d\d \| 0\.\d\d \|$", text, re.M)
+    # source, articles, skipped, errors, duplicates, completeness, originality, chrome share
+    assert re.search(r"^\| \S*seeds \| 5 \| 0 \| 0 \| 0 \| 0\.\d\d \| 0\.\d\d \| 0\.\d\d \|$",
+                     text, re.M)
     # a story is shown by its headline (its id, s-000_52dd1108271556ea, tells a reader
     # nothing), beside the report that started it (the first in input order)
     row = (r"^\| External Affairs Minister Dr S Jaishankar[^|]+ \| 5 \| "
@@ -135,7 +138,7 @@ def test_duplicates_fold_and_errors_list(seeds_run: tuple[Path, list[dict]],
     assert canonical.xpath(".//details[@id='a-copy-of-002']")
     assert "mirror.example" in {r["source"] for r in source_rows(summarize([copy]))}
     assert doc.get_element_by_id("n-duplicates").text == "1"
-    errors = doc.get_element_by_id("e-broken_html")
+    errors = doc.get_element_by_id("e-error-broken_html")
     assert "no <body> & nothing to read" in errors.text_content()
     md = (tmp_path / "summary.md").read_text(encoding="utf-8")
     assert "- **errors**: 1 (broken_html 1)" in md and "- **duplicates**: 1" in md

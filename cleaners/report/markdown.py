@@ -30,14 +30,12 @@ def _percent(part: int, whole: int) -> str:
 
 
 def markdown_summary(stats: RunStats) -> str:
-    """A short Markdown summary: counts, errors by kind, sources, largest stories."""
+    """A short Markdown summary: counts, skipped and errors by kind, sources, largest stories."""
     chrome_total = stats.body_words + stats.chrome_words
     out = ["# newsclean run summary", "",
            f"- **articles in**: {stats.total}",
            f"- **kept** (usable, not a duplicate): {stats.kept}",
-           f"- **errors**: {sum(stats.errors.values())}"
-           + (" (" + ", ".join(f"{k} {n}" for k, n in stats.errors.most_common()) + ")"
-              if stats.errors else ""),
+           *status_bullets(stats),
            f"- **duplicates**: {stats.duplicates}",
            f"- **stories**: {stats.story_count}",
            f"- **chrome removed**: {plural(stats.chrome_lines, 'line')}, "
@@ -51,9 +49,9 @@ def markdown_summary(stats: RunStats) -> str:
         out.append("")
     rows = source_rows(stats)
     out += ["## Sources", ""]
-    out += _table(["source", "articles", "errors", "duplicates", "completeness",
+    out += _table(["source", "articles", "skipped", "errors", "duplicates", "completeness",
                    "originality", "chrome share"],
-                  [[r["source"], r["articles"], r["errors"], r["duplicates"],
+                  [[r["source"], r["articles"], r["skipped"], r["errors"], r["duplicates"],
                     r["mean_completeness"], r["mean_originality"], r["chrome_share"]]
                    for r in rows[:MAX_SOURCES]])
     if len(rows) > MAX_SOURCES:
@@ -64,6 +62,12 @@ def markdown_summary(stats: RunStats) -> str:
                       [[_headline(stats, s), s.size, f"{s.start or '?'} – {s.end or '?'}",
                         s.first] for s in stats.stories[:MAX_STORIES]])
     return "\n".join(out) + "\n"
+
+
+def status_bullets(stats: RunStats) -> list[str]:
+    """Skipped and error records, each status with its own kinds (:func:`status_counts`)."""
+    return [f"- **{row.label}**: {row.count}" + (f" ({row.kinds_text})" if row.kinds else "")
+            for row in stats.statuses if row.status != "ok"]
 
 
 def _headline(stats: RunStats, story: StoryStats) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from statistics import fmean
@@ -20,6 +20,9 @@ CHROME_STEPS = frozenset({"extract", "chrome", "site_template"})
 METADATA_ACTIONS = frozenset({"drop_title", "drop_headline", "drop_byline", "drop_credit",
                               "drop_timestamp", "drop_date"})
 ERROR_LIST_CAP = 500  # error rows kept per kind; the counts stay exact
+#: The order every view lists a run's statuses in: the terminal, summary.md, report.html and
+#: the Prefect artifacts (:func:`status_counts`).
+STATUS_ORDER = ("ok", "skipped", "error")
 WORD = re.compile(r"\w+")
 
 
@@ -81,6 +84,7 @@ class ArticleMeta:
 @dataclass
 class SourceStats:
     articles: int = 0
+    skipped: int = 0
     errors: int = 0
     duplicates: int = 0
     completeness: list[float] = field(default_factory=list)
@@ -100,14 +104,49 @@ class StoryStats:
     end: str | None
 
 
+@dataclass(frozen=True)
+class StatusCount:
+    """One status, its records, and the kinds of those records (most first): the kinds of
+    skipped records under ``skipped``, never under ``error``."""
+
+    status: str
+    count: int
+    kinds: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The status as a heading over a count: ``errors``, ``skipped``, ``ok``."""
+        return "errors" if self.status == "error" else self.status
+
+    @property
+    def kinds_text(self) -> str:
+        """``unsupported_format 3, empty 1``: the kinds as every view writes them."""
+        return ", ".join(f"{kind} {n:,}" for kind, n in self.kinds)
+
+
+def status_counts(by_status: Mapping[str, int],
+                  kinds: Mapping[tuple[str, str], int]) -> list[StatusCount]:
+    """A run's records by status, each status with its kinds: the one count the terminal,
+    ``summary.md``, ``report.html`` and the Prefect artifacts all show. ``kinds`` maps
+    (status, kind) to a count (:attr:`RunStats.kinds`, ``RunSummary.kinds``). Every status
+    in :data:`STATUS_ORDER` is listed, zero or not; any other status follows, by name."""
+    order = list(STATUS_ORDER) + sorted(set(by_status) - set(STATUS_ORDER))
+    rows = []
+    for status in order:
+        mine = sorted(((kind, n) for (st, kind), n in kinds.items() if st == status and n),
+                      key=lambda kn: (-kn[1], kn[0]))
+        rows.append(StatusCount(status, int(by_status.get(status, 0)), tuple(mine)))
+    return rows
+
+
 @dataclass
 class RunStats:
     total: int = 0
     kept: int = 0  # status ok and not a duplicate
     by_status: Counter = field(default_factory=Counter)
-    errors: Counter = field(default_factory=Counter)  # error kind -> count
-    error_items: dict[str, list[tuple[str, str, str]]] = field(
-        default_factory=lambda: defaultdict(list))  # kind -> (id, source, message)
+    kinds: Counter = field(default_factory=Counter)  # (status, kind) of records not ok -> count
+    error_items: dict[tuple[str, str], list[tuple[str, str, str]]] = field(
+        default_factory=lambda: defaultdict(list))  # (status, kind) -> (id, source, message)
     duplicates: int = 0
     chrome_lines: int = 0
     chrome_words: int = 0
@@ -123,6 +162,11 @@ class RunStats:
     @property
     def story_count(self) -> int:
         return len(self.stories)
+
+    @property
+    def statuses(self) -> list[StatusCount]:
+        """The records by status, each with its kinds: :func:`status_counts`."""
+        return status_counts(self.by_status, self.kinds)
 
 
 def _score(record: dict[str, Any], name: str) -> float | None:
@@ -165,11 +209,15 @@ def _add(stats: RunStats, record: dict[str, Any]) -> None:
         stats.changes[(str(ch.get("step")), str(ch.get("action")))] += int(ch.get("count") or 1)
     if meta.status != "ok":
         kind = meta.error_kind or meta.status
-        stats.errors[kind] += 1
-        src.errors += 1
-        if len(stats.error_items[kind]) < ERROR_LIST_CAP:
+        stats.kinds[(meta.status, kind)] += 1
+        if meta.status == "skipped":
+            src.skipped += 1
+        else:
+            src.errors += 1
+        items = stats.error_items[(meta.status, kind)]
+        if len(items) < ERROR_LIST_CAP:
             message = str((record.get("error") or {}).get("message", ""))[:300]
-            stats.error_items[kind].append((meta.id, str(record.get("source", "")), message))
+            items.append((meta.id, str(record.get("source", "")), message))
         return
     stats.chrome_words += words
     stats.body_words += meta.body_words
@@ -236,7 +284,8 @@ def source_rows(stats: RunStats) -> list[dict[str, Any]]:
     rows = []
     for name, src in stats.sources.items():
         total = src.body_words + src.chrome_words
-        rows.append({"source": name, "articles": src.articles, "errors": src.errors,
+        rows.append({"source": name, "articles": src.articles, "skipped": src.skipped,
+                     "errors": src.errors,
                      "duplicates": src.duplicates,
                      "mean_completeness": _mean(src.completeness),
                      "mean_originality": _mean(src.originality),

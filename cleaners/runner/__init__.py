@@ -77,12 +77,15 @@ class RunSummary:
     out: Path
     total: int = 0
     by_status: Counter = field(default_factory=Counter)
-    errors: Counter = field(default_factory=Counter)
+    kinds: Counter = field(default_factory=Counter)  # (status, kind) of records not ok -> count
     seconds: float = 0.0
     resumed_batches: int = 0
 
     def add(self, status: str, error_kind: str | None) -> None:
+        """Count one record as the report does (``cleaners.report.stats``): a record not ok
+        under its own status, with its kind (else its status), so a skipped PNG is never
+        counted as an error."""
         self.total += 1
         self.by_status[status] += 1
-        if error_kind:
-            self.errors[error_kind] += 1
+        if status != "ok":
+            self.kinds[(status, error_kind or status)] += 1
