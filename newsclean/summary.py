@@ -42,7 +42,9 @@ def progress_callback(console: Console, paths: Iterable[str | Path], config: Rea
         yield lambda n: progress.advance(task, n)
 
 
-def print_summary(console: Console, summary: RunSummary) -> None:
+def print_summary(console: Console, summary: RunSummary, out: str | None = None) -> None:
+    """Counts by status and error kind, and where the records went (``out``: the output
+    the user named, a directory or a URL)."""
     rate = summary.total / summary.seconds if summary.seconds else 0.0
     console.print(f"newsclean: {summary.total:,} inputs in {summary.seconds:.1f} s ({rate:,.0f}/s)")
     if summary.resumed_batches:
@@ -56,7 +58,12 @@ def print_summary(console: Console, summary: RunSummary) -> None:
     for kind, n in summary.errors.most_common():
         table.add_row(f"  {kind}", f"{n:,}")
     console.print(table)
-    console.print(f"wrote {summary.out}")
+    if out is None:
+        console.print(f"wrote {summary.out}")
+    else:
+        from cleaners.output import written_to
+
+        console.print(f"wrote {written_to(out)}")
 
 
 def explain_batch(console: Console) -> Callable[[list[Article]], None]:
