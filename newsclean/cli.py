@@ -67,7 +67,7 @@ def clean(
     from rich.console import Console
 
     from cleaners.config import load_config
-    from cleaners.output import is_remote
+    from cleaners.output import POSTGRES, is_remote
     from cleaners.report import write_report
     from cleaners.run import local_dir, run
     from cleaners.store import StoreError
@@ -93,7 +93,7 @@ def clean(
     if not quiet:
         print_summary(Console(), summary, out)
         reports = [local_dir(out) / name for name in ("report.html", "summary.md")]
-        if is_remote(out) and not out.startswith("postgres"):
+        if is_remote(out) and not out.startswith(POSTGRES):
             reports = [f"{out.rstrip('/')}/{p.name}" for p in reports]
         Console().print("report: " + ", ".join(str(p) for p in reports))
 

@@ -34,8 +34,8 @@ if TYPE_CHECKING:
 POSTGRES = ("postgresql://", "postgres://")
 Commit = Callable[[], None]
 
-__all__ = ["Commit", "Output", "OutputError", "is_remote", "open_output", "run_url",
-           "work_dir", "written_to"]
+__all__ = ["POSTGRES", "Commit", "Output", "OutputError", "is_remote", "open_output",
+           "run_url", "work_dir", "written_to"]
 
 
 class Output(Protocol):
@@ -67,7 +67,9 @@ def written_to(url: str | Path) -> str:
         from cleaners.store.backend import shown_url
 
         return f"{shown_url(url)} (table articles)"
-    return f"{url.rstrip('/')}/articles.jsonl" if is_remote(url) else str(Path(url) / "articles.jsonl")
+    if is_remote(url):
+        return f"{url.rstrip('/')}/articles.jsonl"
+    return str(Path(url) / "articles.jsonl")
 
 
 def work_dir(url: str, root: Path = Path(".newsclean") / "outputs") -> Path:

@@ -39,10 +39,13 @@ class ObjectOutput:
 
     def _checked(self) -> None:
         """Fail before any work when the bucket is missing, the credentials are refused or
-        the server is down (nothing is written)."""
-        bucket = self.root.split("/", 1)[0]
+        the server is down (nothing is written). A filesystem of paths, not buckets
+        (``file://``, ``memory://``), gets the directory instead."""
         try:
-            self.fs.info(bucket)
+            if self.root.startswith("/"):
+                self.fs.makedirs(self.root, exist_ok=True)
+            else:
+                self.fs.info(self.root.split("/", 1)[0])
         except Exception as exc:  # s3fs raises OSError kinds and botocore's own errors
             raise self._error(exc) from None
 
