@@ -7,6 +7,7 @@ flow runs on empty disks write the records of one run."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import psycopg
@@ -266,7 +267,7 @@ def test_a_refusing_output_fails_the_flow_run_and_a_rerun_writes(prefect_server,
     from flows.ingest import ingest
     from tests.test_flows import run_flow
 
-    bucket = f"newsclean-later-{tmp_path.name[-8:].lower().replace('_', '-')}"
+    bucket = f"newsclean-later-{os.getpid()}"  # created only after the first run failed
     output = f"s3://{bucket}/runs"
     config = flow_config(tmp_path, SEEDS, str(tmp_path / "index.sqlite"), output, 2)
     state = ingest.with_options(retries=0)(str(config), return_state=True)

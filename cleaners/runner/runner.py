@@ -14,6 +14,7 @@ import json
 import shutil
 import time
 from collections.abc import Iterable, Iterator
+from functools import partial
 from itertools import count, islice
 from pathlib import Path
 from typing import Protocol
@@ -68,8 +69,7 @@ class Runner:
             corpus.add_batch(arts, features)
             records = [a.to_dict() for a in arts]
             write_part(part_path(parts, n), arts, records)
-            self.output.batch(key, records,
-                              lambda: corpus.commit(key, n, len(arts)))  # noqa: B023 (now)
+            self.output.batch(key, records, partial(corpus.commit, key, n, len(arts)))
             memory.trim()
             self.hooks.batch(n, arts, time.perf_counter() - began)
         began = time.perf_counter()
@@ -78,7 +78,7 @@ class Runner:
         fixes = corpus.corrections(written)
         write_corrections(out_dir / "corrections.jsonl", fixes)
         self.hooks.assembled(out_dir)
-        self.output.finish(key, out_dir, amended, fixes, lambda: self._end(key, seen))
+        self.output.finish(key, out_dir, amended, fixes, partial(self._end, key, seen))
         shutil.rmtree(parts, ignore_errors=True)
         self.hooks.written(summary, time.perf_counter() - began)
         summary.seconds = time.perf_counter() - start
