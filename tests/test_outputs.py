@@ -83,11 +83,13 @@ def test_cli_to_s3_writes_the_local_records_as_whole_objects(tmp_path: Path, s3)
     assert not (tmp_path / "s3:").exists()  # the old bug: a local folder named after the URL
 
 
-def test_cli_to_postgres_writes_a_row_per_record(tmp_path: Path, postgres: str) -> None:
+def test_cli_to_postgres_by_config_writes_a_row_per_record(tmp_path: Path, postgres: str) -> None:
     local = cli("clean", str(SEEDS), "--out", str(tmp_path / "local"))
     assert local.returncode == 0, local.stderr
     db = new_database(postgres)
-    result = cli("clean", str(SEEDS), "--out", db, cwd=tmp_path)
+    config = tmp_path / "output.toml"  # [output] url, the flows' setting, serves the CLI too
+    config.write_text(f"[output]\nurl = {json.dumps(db)}\n", encoding="utf-8")
+    result = cli("clean", str(SEEDS), "--config", str(config), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "(table articles)" in result.stdout
     records = by_id(parsed((tmp_path / "local/articles.jsonl").read_bytes()))
