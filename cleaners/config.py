@@ -445,6 +445,11 @@ class FetchConfig:
     allow_hosts: tuple = setting((), "hosts or IPs allowed even when private (tests: 127.0.0.1)")
     user_agent: str = setting("newsclean/0.1 (+https://github.com/newsclean/newsclean)",
                               "a crawler names itself")
+    retry_delays: tuple = setting(
+        (3600, 21600, 86400), "issue 35: seconds before a failed page (5xx, 429, timeout, "
+        "connection) is fetched again, one per failure so far: an outage of an hour or a day "
+        "heals within one of them; after the last, the page is given up. A 404, 410 or any "
+        "other non-transient failure is given up at once")
 
 
 @dataclass(frozen=True)
@@ -469,6 +474,11 @@ class ScheduleConfig:
                                      "ends with a warning")
     quality_jump: float = setting(0.2, "issue 18: an error or chrome share 20 points over the "
                                   "previous run's emits newsclean.quality.dropped")
+    stuck_after: int = setting(120, "issue 35: seconds a run may stay Cancelling, or Running "
+                               "or Pending without its process, before `newsclean serve` ends "
+                               "it: the runner cancels within ~40 s (10 s polling, 30 s grace)")
+    heal_every: int = setting(30, "issue 35: seconds between `newsclean serve`'s checks for "
+                              "stuck runs (and one at start); a cheap API query")
 
 
 @dataclass(frozen=True)

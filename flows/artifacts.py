@@ -1,10 +1,13 @@
 """What a flow run publishes to the Prefect UI, under fixed keys so the UI keeps a history
 per key. The numbers come from :mod:`cleaners.report`; this module only formats the run's own
-bookkeeping (ingestion, steps and timings) around them."""
+bookkeeping (ingestion, configured sources, steps and timings, corrections) around them, and
+names inputs as the user gave them: a feed page by its URL, an inbox file by its path in
+the inbox (not the run's spool files, gone once the run ends)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePath
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -12,6 +15,7 @@ from prefect.artifacts import (create_link_artifact, create_markdown_artifact,
                                create_progress_artifact, create_table_artifact,
                                update_progress_artifact)
 
+from cleaners.config import Config
 from cleaners.fetch import IngestReport
 from cleaners.report import RunStats, markdown_summary, source_rows
 from cleaners.runner import Hooks
@@ -24,7 +28,9 @@ REPORT_KEY = "newsclean-report"
 KEYS = (PROGRESS_KEY, SOURCES_KEY, SUMMARY_KEY, REPORT_KEY)
 MAX_SOURCE_ERRORS = 10
 MAX_ERRORS = 20  # error records listed with their inputs
-SHORT_ID = 12  # characters of a story id shown beside its headline ("s-" + a hash for feeds)
+MAX_CORRECTIONS = 20  # corrected records of earlier runs listed
+QUALITY = ("articles", "errors", "duplicates", "mean_completeness", "mean_originality",
+           "chrome_share")
 
 
 @dataclass
@@ -42,6 +48,8 @@ class RunLog:
     ingest: dict[str, int] = field(default_factory=dict)
     steps: dict[str, Step] = field(default_factory=dict)
     source_errors: list[dict[str, str]] = field(default_factory=list)  # {source, kind, message}
+    # every configured source: {source, kind, status, error} (:func:`source_status`)
+    sources: list[dict[str, str | None]] = field(default_factory=list)
 
     def add(self, name: str, items: int, seconds: float, tasks: int = 1) -> None:
         step = self.steps.setdefault(name, Step(name))
@@ -115,43 +123,105 @@ def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
 
 
-def short(story_id: str) -> str:
-    return story_id if len(story_id) <= SHORT_ID else story_id[:SHORT_ID] + "…"
+def source_status(config: Config, errors: list[dict[str, str]]) -> list[dict[str, str | None]]:
+    """Every configured source (the inbox, each feed) with its status, ok or failed, and
+    its error."""
+    failed = {e["source"]: f"{e['kind']}: {e['message']}" for e in errors}
+    named = ([("inbox", str(Path(config.sources.inbox)))] if config.sources.inbox else [])
+    named += [("feed", url) for url in config.sources.feeds]
+    return [{"source": name, "kind": kind, "status": "failed" if name in failed else "ok",
+             "error": failed.get(name)} for kind, name in named]
 
 
-def labelled(stats: RunStats) -> RunStats:
-    """The stats with short story ids (the headline stands beside them in the summary)."""
-    return replace(stats, stories=[replace(s, id=short(s.id)) for s in stats.stories])
+def source_table(log: RunLog, stats: RunStats) -> list[dict[str, Any]]:
+    """The sources artifact: each configured source with its status and error, then the
+    per-site quality rows (:func:`cleaners.report.source_rows`), under the same columns."""
+    blank = dict.fromkeys(QUALITY)
+    rows: list[dict[str, Any]] = [{**s, **blank} for s in log.sources]
+    rows += [{"source": r["source"], "kind": "site", "status": None, "error": None,
+              **{k: r[k] for k in QUALITY}} for r in source_rows(stats)]
+    return rows
 
 
-def errors_markdown(stats: RunStats) -> str:
-    """Error and skipped records by kind, each with its input file's name."""
-    items = [(kind, source, message) for kind, found in stats.error_items.items()
-             for _, source, message in found]
+def input_names(run_dir: Path, stats: RunStats, ids: set[str], inbox: str) -> dict[str, str]:
+    """id -> the input as the user gave it: the page's URL, else the file's path in the
+    inbox (with its ``#line``), read back from ``articles.jsonl`` at the records' offsets."""
+    names: dict[str, str] = {}
+    metas = [m for m in stats.articles if m.id in ids and m.offset is not None]
+    path = run_dir / "articles.jsonl"
+    if not metas or not path.exists():
+        return names
+    with open(path, "rb") as fh:
+        for meta in metas:
+            fh.seek(meta.offset)
+            record = json.loads(fh.readline())
+            names[meta.id] = record.get("url") or in_inbox(str(record.get("source")), inbox)
+    return names
+
+
+def in_inbox(source: str, inbox: str) -> str:
+    root = str(Path(inbox)) + "/" if inbox else None
+    return source.removeprefix(root) if root and source.startswith(root) else source
+
+
+def errors_markdown(stats: RunStats, names: dict[str, str] | None = None) -> str:
+    """Error and skipped records by kind, each with its input as the user gave it."""
+    items = [(kind, art_id, source, message) for kind, found in stats.error_items.items()
+             for art_id, source, message in found]
     if not items:
         return ""
+    names = names or {}
     lines = ["## Errors and skipped inputs", "", "| kind | input | message |",
              "|---|---|---|"]
-    lines += [f"| {kind} | {PurePath(source).name} | {message[:120].replace('|', '/')} |"
-              for kind, source, message in items[:MAX_ERRORS]]
+    lines += [f"| {kind} | {cell(names.get(art_id, source))} | {cell(message[:120])} |"
+              for kind, art_id, source, message in items[:MAX_ERRORS]]
     if len(items) > MAX_ERRORS:
         lines.append(f"\n…and {len(items) - MAX_ERRORS} more (see report.html).")
     return "\n".join(lines) + "\n"
 
 
-def publish(run_dir: Path, stats: RunStats, log: RunLog, report_url: str) -> list[UUID]:
-    """The per-source table, the Markdown summary and the link to the run's report, each
+def cell(text: str) -> str:
+    return text.replace("|", "/").replace("\n", " ")
+
+
+def corrections_markdown(corrected: list[dict[str, Any]]) -> str:
+    """The records of earlier runs this run changed, with their runs and the changes."""
+    if not corrected:
+        return ""
+    lines = [f"## Corrections to {plural(len(corrected), 'record')} of earlier runs", "",
+             "| record | its run | change |", "|---|---|---|"]
+    lines += [f"| {cell(c['id'])} | {c['run'] or '(not found here)'} | "
+              f"{cell(', '.join(f'{k} -> {json.dumps(v)}' for k, v in c['changes'].items()))} |"
+              for c in corrected[:MAX_CORRECTIONS]]
+    if len(corrected) > MAX_CORRECTIONS:
+        lines.append(f"\n…and {len(corrected) - MAX_CORRECTIONS} more (corrections.jsonl).")
+    return "\n".join(lines) + "\n"
+
+
+def summary_markdown(run_dir: Path, stats: RunStats, log: RunLog, config: Config,
+                     corrected: list[dict[str, Any]]) -> str:
+    """The summary artifact: the report's summary (counts, sources, stories by headline),
+    errors by input, corrections, ingestion and timings."""
+    ids = {art_id for found in stats.error_items.values() for art_id, _, _ in found[:MAX_ERRORS]}
+    names = input_names(run_dir, stats, ids, config.sources.inbox)
+    parts = [markdown_summary(stats), errors_markdown(stats, names),
+             corrections_markdown(corrected), steps_markdown(log)]
+    return "\n".join(p for p in parts if p)
+
+
+def publish(run_dir: Path, stats: RunStats, log: RunLog, report_url: str, config: Config,
+            corrected: list[dict[str, Any]]) -> list[UUID]:
+    """The sources table, the Markdown summary and the link to the run's report, each
     described by the run's key counts."""
-    rows: list[dict[str, Any]] = source_rows(stats)
     counted = headline(stats)
-    summary = "\n".join([markdown_summary(labelled(stats)), errors_markdown(stats),
-                         steps_markdown(log)])
+    failed = sum(s["status"] == "failed" for s in log.sources)
     return [
-        create_table_artifact(rows, key=SOURCES_KEY, description=f"{counted}. Per source: "
-                              "articles, errors, duplicates, mean completeness and "
-                              "originality, share of words removed as chrome"),
-        create_markdown_artifact(summary, key=SUMMARY_KEY,
-                                 description=f"{counted} ({run_dir.name})"),
+        create_table_artifact(source_table(log, stats), key=SOURCES_KEY, description=(
+            f"{counted}. {plural(len(log.sources), 'configured source')}, {failed} failed: "
+            "status and error; per site: articles, errors, duplicates, mean completeness "
+            "and originality, share of words removed as chrome")),
+        create_markdown_artifact(summary_markdown(run_dir, stats, log, config, corrected),
+                                 key=SUMMARY_KEY, description=f"{counted} ({run_dir.name})"),
         create_link_artifact(report_url, link_text=f"report.html of {run_dir.name}",
                              key=REPORT_KEY, description=f"{counted}. {report_url}"),
     ]

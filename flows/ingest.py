@@ -18,24 +18,26 @@ import json
 import math
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefect import flow, get_client, get_run_logger
 from prefect.context import get_run_context
-from prefect.states import Completed, State
+from prefect.states import State
 from prefect.task_runners import TaskRunner
 
 from cleaners.config import Config, load_config
-from cleaners.fetch import inbox_key, new_inbox_files
+from cleaners.fetch import IngestReport, inbox_key, new_inbox_files
 from cleaners.output import open_output, run_url
 from cleaners.report import RunStats
 from cleaners.runner import WORK, parts_dir, store_path
 from cleaners.store import Store
-from flows.artifacts import Progress, RunLog, feed_counts, feed_errors, publish, runner_hooks
-from flows.outcomes import (SourcesFailed, quality, quality_dropped, run_completed,
+from flows.artifacts import (Progress, RunLog, feed_counts, feed_errors, publish, runner_hooks,
+                             source_status)
+from flows.outcomes import (SourcesFailed, config_failed, corrected, finished, one_line_errors,
+                            quality, quality_dropped, records_corrected, run_completed,
                             source_failed, warnings)
-from flows.tasks import fetch_task, report_task, write_json
+from flows.tasks import FEEDS_FAILED, fetch_task, report_task, write_json
 
 LOCAL_DASK_WORKERS = 2
 FLOW_RETRIES = 2  # a run that raised (every source failed, a timeout) runs again, resuming
@@ -50,6 +52,7 @@ class Plan:
     paths: list[str]
     keys: list[str]
     ingest: dict[str, int]
+    sources: list[dict] = field(default_factory=list)  # each configured source's status
 
 
 def run_name() -> str:
@@ -109,13 +112,24 @@ def gather(config: Config, store: Store, inputs: Path, log: RunLog) -> tuple[lis
         log.ingest["new inbox files"] = len(files)
     if config.sources.feeds:
         out = inputs / "feeds.jsonl"
-        report = fetch_task(list(config.sources.feeds), config, store.seen, str(out))
-        log.ingest.update(feed_counts(report))
+        state = fetch_task(list(config.sources.feeds), config, store.seen, str(out),
+                           store.retries, return_state=True)
+        report = state.result(raise_on_failure=state.name != FEEDS_FAILED)
+        store.retries.record(report.retries)  # now: a later run must not refetch too soon
+        log.ingest.update(feed_counts(report) | retry_counts(report))
         log.source_errors += feed_errors(report)
         if report.fetched or report.failed:
             paths.append(str(out))
         keys += report.keys
+    log.sources = source_status(config, log.source_errors)
     return paths, keys
+
+
+def retry_counts(report: IngestReport) -> dict[str, int]:
+    """Pages that failed in earlier runs, for the summary (only when there are any)."""
+    counts = {"pages waiting to retry": report.waiting, "pages failed again": report.repeated,
+              "pages fetched at last": report.recovered, "pages given up": len(report.given_up)}
+    return counts if any(counts.values()) else {}
 
 
 def plan_run(config: Config, store: Store, work: Path, log: RunLog) -> Plan:
@@ -124,13 +138,14 @@ def plan_run(config: Config, store: Store, work: Path, log: RunLog) -> Plan:
     if saved.exists():
         data = json.loads(saved.read_text(encoding="utf-8"))
         log.ingest.update(data["ingest"])
-        return Plan(data["paths"], data["keys"], data["ingest"])
+        log.sources = data.get("sources", [])
+        return Plan(**data)
     start = time.perf_counter()
     (work / "inputs").mkdir(parents=True, exist_ok=True)
     paths, keys = gather(config, store, work / "inputs", log)
     source_failed(log.source_errors, config, work.parent.name)
     log.add("gather", len(paths), time.perf_counter() - start)
-    plan = Plan(paths, keys, dict(log.ingest))
+    plan = Plan(paths, keys, dict(log.ingest), log.sources)
     write_json(plan.__dict__, saved)
     return plan
 
@@ -200,9 +215,10 @@ def previous_quality(config: Config, run: str, now: dict[str, float]) -> dict:
 
 
 def outcome(config: Config, run_dir: Path, stats: RunStats, log: RunLog, new: bool) -> State:
-    """Completed, with a ``WARNING: ...`` message and a logged warning per problem when a
-    source failed, most records are errors or quality dropped (flows.outcomes); the
-    result is the run's folder, ``""`` when nothing was new."""
+    """``Completed with warnings``, with a ``WARNING: ...`` message and a logged warning per
+    problem, when a source failed, most records are errors or quality dropped
+    (flows.outcomes), else Completed; the result is the run's folder, ``""`` when nothing
+    was new (its heartbeat event then names no folder)."""
     url = report_url(config, run_dir) if new else None
     now = quality(stats)
     drops = (quality_dropped(now, previous_quality(config, run_dir.name, now), config,
@@ -210,10 +226,20 @@ def outcome(config: Config, run_dir: Path, stats: RunStats, log: RunLog, new: bo
     found = warnings(stats, log.source_errors, drops, config)
     for warning in found:
         get_run_logger().warning(warning)
-    run_completed(run_dir.name, stats, found, url)
+    run_completed(run_dir.name if new else None, stats, found, url)
     done = f"wrote {run_dir / 'articles.jsonl'}" if new else "nothing new"
-    return Completed(message="WARNING: " + "; ".join(found) if found else done,
-                     data=str(run_dir) if new else "")
+    return finished(done, found, str(run_dir) if new else "")
+
+
+def announce_corrections(run_dir: Path) -> list[dict]:
+    """The records of earlier runs this run changed: logged, and emitted as one event."""
+    fixed = corrected(run_dir)
+    if fixed:
+        runs = sorted({str(c["run"]) for c in fixed})
+        get_run_logger().info("corrected %d records of earlier runs (%s): see "
+                              "corrections.jsonl", len(fixed), ", ".join(runs))
+        records_corrected(run_dir.name, fixed)
+    return fixed
 
 
 @flow(name="newsclean-ingest", persist_result=False, retries=FLOW_RETRIES,
@@ -221,8 +247,19 @@ def outcome(config: Config, run_dir: Path, stats: RunStats, log: RunLog, new: bo
 def ingest(config_file: str | None = None, dask_address: str | None = None) -> State:
     """Ingest what is new in the configured sources into ``REPORTS/<run>/articles.jsonl``.
     A retried run resumes: finished batches are skipped, a written run is only reported.
-    The state's result is the run's folder, ``""`` when nothing was new."""
-    config = load_config(Path(config_file) if config_file else None)
+    The state's result is the run's folder, ``""`` when nothing was new.
+
+    Args:
+        config_file: Path of the newsclean TOML config (sources, schedule, reports folder,
+            store) on the machine that runs the flow; empty for the built-in defaults.
+        dask_address: Dask scheduler for the clean tasks: `tcp://HOST:PORT`, or `local`
+            for a 2-worker local cluster; empty to clean in the flow's own process.
+    """
+    one_line_errors()
+    try:
+        config = load_config(Path(config_file) if config_file else None)
+    except (OSError, ValueError) as exc:  # missing, unreadable, not TOML, a wrong value
+        return config_failed(config_file, exc)
     for stale in interrupted(config):
         get_run_logger().warning("finishing %s, a run that was interrupted", stale)
         clean_and_index(config, config_file, dask_address, stale, RunLog())
@@ -235,6 +272,7 @@ def ingest(config_file: str | None = None, dask_address: str | None = None) -> S
     start = time.perf_counter()
     stats = report_task(str(run_dir))
     log.add("report", stats.total, time.perf_counter() - start)
-    publish(run_dir, stats, log, report_url(config, run_dir))
+    fixed = announce_corrections(run_dir)
+    publish(run_dir, stats, log, report_url(config, run_dir), config, fixed)
     get_run_logger().info("wrote %s", run_dir / "articles.jsonl")
     return outcome(config, run_dir, stats, log, new=True)

@@ -18,11 +18,13 @@ from typing import Any
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Completed, Failed, State
 
 from cleaners.config import Config, load_config
-from cleaners.fetch import IngestReport, SeenKeys, fetch_feeds
+from cleaners.fetch import IngestReport, Retries, SeenKeys, fetch_feeds
 from cleaners.report import RunStats, run_stats, write_report
 from cleaners.write import atomic_open
+from flows.outcomes import WARNED
 
 NO_RESULTS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
 # A batch's cleaning takes seconds (500 articles: 3-6 s to clean on one core); 30 minutes means
@@ -30,6 +32,7 @@ NO_RESULTS: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
 # the deployment's one slot. Fetching waits on hosts: [fetch] timeout x retries per URL.
 STAGE: dict[str, Any] = {**NO_RESULTS, "timeout_seconds": 1800}
 FETCH_TIMEOUT = 3600
+FEEDS_FAILED = "Feeds failed"  # the fetch task's state name when no feed could be read
 
 
 def spool(obj: object, path: Path) -> None:
@@ -49,17 +52,57 @@ def write_json(data: object, path: Path) -> None:
         fh.write(json.dumps(data))
 
 
+def raised(task: Any, task_run: Any, state: State) -> bool:
+    """Retry the fetch task when it raised, not when it reported failed feeds: the library
+    has already retried each URL."""
+    return state.name != FEEDS_FAILED
+
+
 @task(name="fetch feeds", retries=2, retry_delay_seconds=5, timeout_seconds=FETCH_TIMEOUT,
-      **NO_RESULTS)
-def fetch_task(feeds: list[str], config: Config, seen: SeenKeys, out_path: str) -> IngestReport:
+      retry_condition_fn=raised, **NO_RESULTS)
+def fetch_task(feeds: list[str], config: Config, seen: SeenKeys, out_path: str,
+               failed_pages: Retries | None = None) -> State:
     """Fetch the feeds' new article pages into one JSONL file the readers take. Only this
-    I/O task has Prefect retries; the library already retries each URL."""
+    I/O task has Prefect retries; the library already retries each URL, and pages that
+    failed in earlier runs wait for their next attempt (``failed_pages``). Its state says
+    when feeds failed (:func:`fetch_state`); its data is the :class:`IngestReport`."""
     report = fetch_feeds(feeds, config.fetch, seen, Path(out_path), config.sources.max_items,
-                         read_config=config.read)
-    get_run_logger().info("feeds: %d items, %d new, %d fetched, %d failed, %d already ingested",
-                          report.items, report.new, report.fetched, report.failed,
-                          report.skipped_seen)
-    return report
+                         read_config=config.read, retries=failed_pages)
+    log_retries(report)
+    get_run_logger().info(feeds_line(report))
+    return fetch_state(report)
+
+
+def feeds_line(report: IngestReport) -> str:
+    """The fetch step's counts in one line, failed feeds first."""
+    failed = len(report.feed_errors)
+    return (f"feeds: {report.feeds - failed} of {report.feeds} read, {failed} failed; "
+            f"{report.items} items: {report.new} new, {report.fetched} pages fetched, "
+            f"{report.failed} pages failed, {report.skipped_seen} already ingested")
+
+
+def fetch_state(report: IngestReport) -> State:
+    """Completed when every feed was read; ``Completed with warnings`` naming the failed
+    feeds when some were; Failed (``Feeds failed``, not retried) when none was."""
+    if not report.feed_errors:
+        return Completed(data=report)
+    failed = "; ".join(f"{e['url']} ({e['kind']}: {e['message']})" for e in report.feed_errors)
+    message = f"{len(report.feed_errors)} of {report.feeds} feeds failed: {failed}"
+    if len(report.feed_errors) < report.feeds:
+        return Completed(name=WARNED, message=message, data=report)
+    return Failed(name=FEEDS_FAILED, message=message, data=report)
+
+
+def log_retries(report: IngestReport) -> None:
+    """One line on the pages that failed in earlier runs, and one per page given up."""
+    logger = get_run_logger()
+    if report.waiting or report.repeated or report.recovered:
+        logger.info("pages that failed before: %d waiting for their next attempt, %d failed "
+                    "again, %d fetched at last, %d given up", report.waiting, report.repeated,
+                    report.recovered, len(report.given_up))
+    for page in report.given_up:
+        logger.warning("gave up on %s after %d failures (%s: %s)", page.url, page.failures,
+                       page.kind, page.message)
 
 
 @task(name="clean", task_run_name="clean batch {n}", **STAGE)

@@ -59,19 +59,44 @@ def stop(proc: subprocess.Popen, timeout: float = 30.0) -> None:
             proc.wait()
 
 
+class Server:
+    """``prefect server start`` on a fixed port and home: stopped and started again on the
+    same port and database, an outage as its clients see it."""
+
+    def __init__(self, home: Path, log: Path) -> None:
+        self.port = free_port()
+        self.env = server_env(home, self.port)
+        self.log = log
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        with open(self.log, "a") as out:
+            self.proc = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host",
+                                          "127.0.0.1", "--port", str(self.port)], env=self.env,
+                                         stdout=out, stderr=out)
+        wait_healthy(self.env["PREFECT_API_URL"], self.proc)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            stop(self.proc)
+
+
+@contextmanager
+def restartable_server(home: Path, log: Path) -> Iterator[Server]:
+    """A :class:`Server`, started; stopped at the end."""
+    server = Server(home, log)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
 @contextmanager
 def local_server(home: Path, log: Path) -> Iterator[dict[str, str]]:
     """``prefect server start`` on a free port; yields the environment pointing at it."""
-    port = free_port()
-    env = server_env(home, port)
-    with open(log, "w") as out:
-        proc = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1",
-                                 "--port", str(port)], env=env, stdout=out, stderr=out)
-        try:
-            wait_healthy(env["PREFECT_API_URL"], proc)
-            yield env
-        finally:
-            stop(proc)
+    with restartable_server(home, log) as server:
+        yield server.env
 
 
 @contextmanager

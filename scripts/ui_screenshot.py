@@ -5,7 +5,9 @@ Starts ``prefect server start`` (temporary home) and the reports' static server 
 Chromium (Debian ``chromium``, over the DevTools protocol) to the flow run's page, its
 Artifacts tab (descriptions with the run's counts), the summary, source-table and report-link
 artifacts, and the URL that link holds (the report over HTTP), saving PNGs (docs/prefect-*.png
-by default).
+by default). The run's config also names a feed that answers 500, so the run is one with
+warnings; two more runs follow (one with a config file that does not exist, one with
+nothing new) and the runs list shows the three outcomes (docs/prefect-runs.png).
 
 Usage: python scripts/ui_screenshot.py [--out DIR] [--chromium PATH]
 """
@@ -19,8 +21,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from prefect_server import free_port, local_server, stop
@@ -40,24 +44,45 @@ from cleaners.config import load_config  # noqa: E402
 from newsclean.serve import serve_reports  # noqa: E402
 
 
-def write_config(tmp: Path) -> Path:
+class Down(BaseHTTPRequestHandler):
+    """A feed that answers 500."""
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        self.send_response(500)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def failing_feed() -> tuple[ThreadingHTTPServer, str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Down)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/feed.xml"
+
+
+def write_config(tmp: Path, feed: str) -> Path:
     """An inbox of seeds/ and one empty file (an error record, to show the errors listed),
-    in batches of 2 (to show batching); reports served on a free port."""
+    in batches of 2 (to show batching), and a feed that fails; reports served on a free
+    port."""
     inbox = tmp / "inbox"
     shutil.copytree(ROOT / "seeds", inbox)
     (inbox / "empty.txt").write_bytes(b"")
     config = tmp / "newsclean.toml"
     config.write_text(f"[run]\nbatch_size = 2\n[sources]\n"
-                      f"inbox = {json.dumps(str(inbox))}\n[schedule]\n"
-                      f"reports = {json.dumps(str(tmp / 'reports'))}\n"
-                      f"report_port = {free_port()}\n", encoding="utf-8")
+                      f"inbox = {json.dumps(str(inbox))}\nfeeds = [{json.dumps(feed)}]\n"
+                      f"[schedule]\nreports = {json.dumps(str(tmp / 'reports'))}\n"
+                      f"report_port = {free_port()}\n[fetch]\nretries = 0\n"
+                      'allow_hosts = ["127.0.0.1"]\n', encoding="utf-8")
     return config
 
 
-def run_flow(config: Path, env: dict[str, str]) -> str:
-    """One flow run in a child process; returns the flow run id."""
+def run_flow(config: Path | str, env: dict[str, str]) -> str:
+    """One flow run in a child process, without the flow's retries; returns its id."""
     code = ("import sys; from flows.ingest import ingest; "
-            "s = ingest(sys.argv[1], return_state=True); print(s.state_details.flow_run_id)")
+            "s = ingest.with_options(retries=0)(sys.argv[1], return_state=True); "
+            "print(s.state_details.flow_run_id)")
     out = subprocess.run([sys.executable, "-c", code, str(config)], env=env, check=True,
                          capture_output=True, text=True, cwd=ROOT)
     return out.stdout.strip().splitlines()[-1]
@@ -143,30 +168,37 @@ class Browser:
 
 
 def capture(browser: Browser, ui: str, run_id: str, found: dict[str, dict], out: Path) -> None:
-    browser.goto(f"{ui}/runs/flow-run/{run_id}", "Completed", "Finished in state")
+    browser.goto(f"{ui}/runs/flow-run/{run_id}", "Completed with warnings", "Finished in state")
     browser.shot(out / "prefect-flow-run.png")
     browser.click("Artifacts", "newsclean-summary", "newsclean-sources", "articles:")
     browser.shot(out / "prefect-artifacts.png")
     browser.goto(f"{ui}/artifacts/artifact/{found['newsclean-summary']['id']}", "Largest stories")
-    browser.scroll_to("Largest stories")  # short story ids beside headlines, errors by input
+    browser.scroll_to("Largest stories")  # stories by headline, errors by input
     browser.shot(out / "prefect-summary.png")
-    browser.goto(f"{ui}/artifacts/artifact/{found['newsclean-sources']['id']}", "mean_completeness")
+    browser.goto(f"{ui}/artifacts/artifact/{found['newsclean-sources']['id']}", "failed")
     browser.shot(out / "prefect-sources.png")
     link = found["newsclean-report"]
     browser.goto(f"{ui}/artifacts/artifact/{link['id']}", "report.html of")
     browser.shot(out / "prefect-report-link.png")
     browser.goto(link["data"].rsplit("(", 1)[1].rstrip(")"), "Sources", "Stories")
     browser.shot(out / "prefect-report.png")
+    browser.goto(f"{ui}/runs", "Completed with warnings", "Config error", "Completed")
+    browser.shot(out / "prefect-runs.png")
 
 
 def main(out: Path, chromium: str) -> int:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        config = write_config(tmp)
+        feed_server, feed = failing_feed()
+        config = write_config(tmp, feed)
         reports = serve_reports(load_config(config).schedule)
         with local_server(tmp / "home", tmp / "server.log") as env:
-            run_id = run_flow(config, env)
+            run_id = run_flow(config, env)  # with warnings: the feed fails
+            run_flow(tmp / "nope.toml", env)  # a config error
+            config.write_text(config.read_text().replace(f"feeds = [{json.dumps(feed)}]\n",
+                                                         ""))
+            run_flow(config, env)  # clean, nothing new
             browser = Browser(chromium, tmp / "profile")
             try:
                 capture(browser, env["PREFECT_API_URL"].removesuffix("/api"), run_id,
@@ -174,6 +206,7 @@ def main(out: Path, chromium: str) -> int:
             finally:
                 browser.close()
                 reports.shutdown()
+                feed_server.shutdown()
     return 0
 
 

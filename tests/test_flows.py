@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+from dataclasses import replace
 from pathlib import Path
 from uuid import UUID
 
@@ -110,6 +111,49 @@ def test_feed_pages_are_ingested_once(prefect_server, http, tmp_path: Path) -> N
     assert sorted(r["url"] for r in first) == sorted(f"{base}/news/{n}.html" for n in names)
     assert all(r["status"] == "ok" and r["body"] for r in first)
     assert run_flow(config)[0] == ""  # nothing new
+
+
+def test_a_failing_page_is_not_fetched_again_until_its_retry_is_due(prefect_server, http,
+                                                                     tmp_path: Path) -> None:
+    """Issue 35: a run that would only repeat an earlier error publishes nothing; the page
+    is fetched once its retry is due, and then ingested as any other."""
+    from cleaners.runner import store_path
+    from cleaners.store import Store
+
+    seeds = sorted(SEEDS.glob("*.txt"))[:2]
+    names = [p.stem for p in seeds]
+    base = http.url_for("").rstrip("/")
+    http.expect_request("/feed.xml").respond_with_data(rss(base, names),
+                                                       content_type="application/rss+xml")
+    http.expect_request(f"/news/{names[0]}.html").respond_with_data(
+        article_page(seeds[0].read_text(encoding="utf-8")), content_type="text/html")
+    http.expect_request(f"/news/{names[1]}.html").respond_with_data("", status=500)
+    config = write_config(tmp_path / "feeds.toml", tmp_path / "reports", feeds=[f"{base}/feed.xml"])
+    first = flow_records(run_flow(config)[0])
+    assert sorted(r["status"] for r in first) == ["error", "ok"]
+    again, again_id = run_flow(config)
+    assert again == "" and artifact_keys(again_id) == set()  # the error is not news again
+    assert listed_state(again_id) == ("Completed", "nothing new")  # not a warning either
+    assert len([p for p in (tmp_path / "reports").iterdir() if p.name != WORK]) == 1
+    with Store(store_path(load_config(config), tmp_path / "reports")) as store:
+        [pending] = store.retries.pending()
+        store.retries.record([replace(pending, retry_at=0.0)])  # an hour later
+    http.clear_all_handlers()
+    http.expect_request("/feed.xml").respond_with_data(rss(base, names),
+                                                       content_type="application/rss+xml")
+    http.expect_request(f"/news/{names[1]}.html").respond_with_data(
+        article_page(seeds[1].read_text(encoding="utf-8")), content_type="text/html")
+    [healed] = flow_records(run_flow(config)[0])
+    assert healed["status"] == "ok" and healed["url"] == f"{base}/news/{names[1]}.html"
+
+
+def listed_state(flow_run_id: UUID) -> tuple[str, str | None]:
+    """The run's state name and message as the server lists them."""
+    from prefect import get_client
+
+    with get_client(sync_client=True) as client:
+        state = client.read_flow_run(flow_run_id).state
+    return state.name, state.message
 
 
 # -- the tasks and pure functions, without a flow run -----------------------------------------

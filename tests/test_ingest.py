@@ -8,9 +8,10 @@ from pathlib import Path
 from pytest_httpserver import HTTPServer
 
 from cleaners.config import FetchConfig, ReadConfig
-from cleaners.fetch.ingest import (IngestReport, MemorySeen, fetch_feeds, inbox_key,
-                                   new_inbox_files, normalize_url)
+from cleaners.fetch.ingest import (IngestReport, MemoryRetries, MemorySeen, fetch_feeds,
+                                   inbox_key, new_inbox_files, normalize_url, url_key)
 from cleaners.read import iter_inputs
+from cleaners.store import Store
 
 CONFIG = FetchConfig(allow_hosts=("127.0.0.1",), retries=0, timeout=3.0, per_host_delay=0.0)
 PAGE = "<html><head><title>{0}</title></head><body><article><h1>{0}</h1><p>{1}</p></article>" \
@@ -24,7 +25,8 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 def accounted(report: IngestReport) -> bool:
-    return report.items == report.fetched + report.failed + report.skipped_seen + report.deferred
+    return report.items == (report.fetched + report.failed + report.repeated
+                            + report.skipped_seen + report.deferred + report.waiting)
 
 
 # --- inbox -----------------------------------------------------------------------------
@@ -187,3 +189,99 @@ def test_unsafe_item_links_become_error_records(http: HTTPServer, tmp_path: Path
     assert kinds == {"Meta": "private_address", "Local": "bad_scheme", "Port": "bad_url"}
     assert report.failed == 3 and len(report.keys) == 3  # permanent: not tried again
     assert report.items == 3  # 'http://[::1' is no link at all
+
+
+# --- pages that fail back off (issue 35) ------------------------------------------------
+
+HOUR = 3600.0
+
+
+class Clock:
+    """Time for the backoff, moved by hand: no sleeping."""
+
+    def __init__(self) -> None:
+        self.now = 1_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def page_requests(http: HTTPServer, path: str) -> int:
+    return sum(1 for request, _ in http.log if request.path == path)
+
+
+def busy_feed(http: HTTPServer) -> str:
+    http.expect_request("/feed.xml").respond_with_data(rss(("Busy", "/busy", "g1")))
+    http.expect_request("/busy").respond_with_data("", status=503)
+    return http.url_for("/feed.xml")
+
+
+def test_failing_page_backs_off_then_is_given_up(http: HTTPServer, tmp_path: Path,
+                                                 store_path: str) -> None:
+    feed_url, clock, seen = busy_feed(http), Clock(), MemorySeen()
+    with Store(store_path) as store:
+        def run(name: str) -> IngestReport:
+            report = fetch_feeds([feed_url], CONFIG, seen, tmp_path / name, 10,
+                                 retries=store.retries, clock=clock)
+            store.retries.record(report.retries)
+            seen.add(report.keys)
+            assert accounted(report)
+            return report
+
+        first = run("1.jsonl")  # the first failure is reported once, as an error record
+        assert first.failed == 1 and read_jsonl(tmp_path / "1.jsonl")[0]["error"]["kind"] \
+            == "http_status"
+        [pending] = store.retries.pending()
+        assert (pending.failures, pending.retry_at) == (1, clock.now + HOUR)
+        clock.now += HOUR - 1  # not due yet: the page is not asked for, nothing is written
+        second = run("2.jsonl")
+        assert (second.waiting, second.failed, page_requests(http, "/busy")) == (1, 0, 1)
+        assert read_jsonl(tmp_path / "2.jsonl") == []
+        for delay, failures in ((1, 2), (6 * HOUR, 3), (24 * HOUR - 1, 3), (1, 4)):
+            clock.now += delay
+            report = run("n.jsonl")
+            assert read_jsonl(tmp_path / "n.jsonl") == []  # a repeated error is no news
+            assert [p.failures for p in store.retries.pending()] == [failures][:failures < 4]
+        assert (report.repeated, [p.url for p in report.given_up]) == (1, [http.url_for("/busy")])
+        assert report.given_up[0].failures == 4 and store.retries.pending() == []
+        assert page_requests(http, "/busy") == 4
+        clock.now += 100 * 24 * HOUR  # given up: never asked for again
+        assert run("last.jsonl").skipped_seen == 1 and page_requests(http, "/busy") == 4
+
+
+def test_page_that_recovers_is_ingested(http: HTTPServer, tmp_path: Path) -> None:
+    feed_url, clock, retries = busy_feed(http), Clock(), MemoryRetries()
+    first = fetch_feeds([feed_url], CONFIG, MemorySeen(), tmp_path / "1.jsonl", 10,
+                        retries=retries, clock=clock)
+    retries.record(first.retries)
+    http.clear_all_handlers()
+    http.expect_request("/feed.xml").respond_with_data(rss(("Busy", "/busy", "g1")))
+    http.expect_request("/busy").respond_with_data(PAGE.format("Back", "It works."),
+                                                   content_type="text/html")
+    clock.now += HOUR
+    second = fetch_feeds([feed_url], CONFIG, MemorySeen(), tmp_path / "2.jsonl", 10,
+                         retries=retries, clock=clock)
+    retries.record(second.retries)
+    assert (second.fetched, second.recovered, second.repeated) == (1, 1, 0)
+    assert "It works." in read_jsonl(tmp_path / "2.jsonl")[0]["html"]
+    assert retries.pages == {} and url_key(http.url_for("/busy")) in second.keys
+
+
+def test_gone_pages_are_given_up_at_once(http: HTTPServer, tmp_path: Path) -> None:
+    """404 and 410 say the page is not there; asking again gets the same answer."""
+    http.expect_request("/feed.xml").respond_with_data(rss(("Gone", "/gone", "g1"),
+                                                           ("Removed", "/removed", "g2")))
+    http.expect_request("/gone").respond_with_data("", status=404)
+    http.expect_request("/removed").respond_with_data("", status=410)
+    report = fetch_feeds([http.url_for("/feed.xml")], CONFIG, MemorySeen(), tmp_path / "o.jsonl",
+                         10, retries=MemoryRetries(), clock=Clock())
+    assert report.failed == 2 and report.retries == [] and len(report.keys) == 2
+
+
+def test_unreachable_host_backs_off(http: HTTPServer, tmp_path: Path) -> None:
+    http.expect_request("/feed.xml").respond_with_data(rss(("Down", "http://127.0.0.1:9/a", "g")))
+    clock = Clock()
+    report = fetch_feeds([http.url_for("/feed.xml")], CONFIG, MemorySeen(), tmp_path / "o.jsonl",
+                         10, retries=MemoryRetries(), clock=clock)
+    [retry] = report.retries
+    assert (retry.kind, retry.failures, retry.retry_at) == ("connection", 1, clock.now + HOUR)

@@ -1,7 +1,8 @@
-"""Issue 18 against a real Prefect server (tests/conftest.py): failed sources and mostly-error
-runs end as flows/outcomes.py says and emit their events (read back from the API), an empty
-run publishes nothing, the report link answers over HTTP; and the single-writer guards (the
-store's lock, the deployment's limit, one schedule)."""
+"""Issues 18 and 35 against a real Prefect server (tests/conftest.py): failed sources,
+mostly-error runs and config errors end as flows/outcomes.py says (state names, messages,
+log lines, task states and events read back from the API), an empty run publishes nothing
+and names no folder, corrections are announced, the report link answers over HTTP; and the
+single-writer guards (the store's lock, the deployment's limit, one schedule)."""
 from __future__ import annotations
 
 import json
@@ -52,6 +53,44 @@ def events(name: str, flow_run_id: UUID, count: int = 1) -> list:
             time.sleep(0.5)
 
 
+def flow_logs(flow_run_id: UUID) -> list:
+    """The flow run's log records as the server holds them (flow and task runs)."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import LogFilter, LogFilterFlowRunId
+    from prefect.logging.handlers import APILogWorker
+
+    APILogWorker.drain_all(timeout=10)
+    with get_client(sync_client=True) as client:
+        return client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id])))
+
+
+def errors_logged(flow_run_id: UUID) -> list[str]:
+    import logging
+
+    return [log.message for log in flow_logs(flow_run_id) if log.level >= logging.ERROR]
+
+
+def server_run(flow_run_id: UUID):
+    """The flow run as the server has it: what the runs list shows."""
+    from prefect import get_client
+
+    with get_client(sync_client=True) as client:
+        return client.read_flow_run(flow_run_id)
+
+
+def task_states(flow_run_id: UUID, name: str) -> list:
+    """The states of the flow run's runs of task ``name`` (one per attempt of the flow
+    run), as the server has them."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        found = client.read_task_runs(flow_run_filter=FlowRunFilter(
+            id=FlowRunFilterId(any_=[flow_run_id])))
+    return [t.state for t in sorted(found, key=lambda t: t.expected_start_time)
+            if t.name.startswith(name + "-")]
+
+
 def failing_feed(http) -> str:
     http.expect_request("/feed.xml").respond_with_data("down", status=500)
     return http.url_for("/feed.xml")
@@ -75,6 +114,13 @@ def test_every_source_failing_fails_the_run_after_its_retries(prefect_server, ht
     assert len(found) == 2
     assert {e.resource.id for e in found} == {f"newsclean.source.{feed}"}
     assert folders(tmp_path / "reports") == [] and artifact_keys(run_id) == set()
+    fetches = task_states(run_id, "fetch feeds")  # not retried as a task: 1 per attempt
+    assert len(fetches) == 2 and all(f.is_failed() and f.name == "Feeds failed" and
+                                     feed in f.message for f in fetches)
+    errors = errors_logged(run_id)  # one line per attempt, no traceback
+    assert [e for e in errors if "every source failed" in e] == [
+        state.message.removeprefix("Flow run encountered an exception: SourcesFailed: ")] * 2
+    assert not any("Traceback" in e for e in errors)
 
 
 def test_a_failing_feed_beside_a_working_inbox_warns(prefect_server, http, tmp_path: Path,
@@ -88,11 +134,64 @@ def test_a_failing_feed_beside_a_working_inbox_warns(prefect_server, http, tmp_p
     assert state.is_completed() and state.message.startswith("WARNING: source failed: " + feed)
     assert len(flow_records(state.result())) == 5
     run_id = state.state_details.flow_run_id
+    listed = server_run(run_id).state  # what the runs list shows
+    assert listed.type.value == "COMPLETED" and listed.name == "Completed with warnings"
+    assert listed.message == state.message
+    [fetch] = task_states(run_id, "fetch feeds")
+    assert fetch.is_failed() and fetch.name == "Feeds failed"
+    logged = [log.message for log in flow_logs(run_id)]
+    assert "feeds: 0 of 1 read, 1 failed; 0 items: 0 new, 0 pages fetched, 0 pages failed, " \
+           "0 already ingested" in logged
+    assert sources_table(run_id)[:2] == [
+        {"source": str(seeds_dir), "kind": "inbox", "status": "ok", "error": None},
+        {"source": feed, "kind": "feed", "status": "failed",
+         "error": f"http_status: {feed} answered HTTP 500"}]
     [failed] = events("newsclean.source.failed", run_id)
     assert failed.payload["source"] == feed
     [completed] = events("newsclean.run.completed", run_id)
     assert completed.payload["articles"] == 5 and completed.payload["errors"] == 0
     assert completed.payload["warnings"] == [state.message.removeprefix("WARNING: ")]
+
+
+def sources_table(flow_run_id: UUID) -> list[dict]:
+    """The sources artifact's rows, the configured sources' columns only."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    with get_client(sync_client=True) as client:
+        [found] = [a for a in client.read_artifacts(artifact_filter=ArtifactFilter(
+            flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id])))
+            if a.key == "newsclean-sources"]
+    rows = json.loads(found.data) if isinstance(found.data, str) else found.data
+    return [{k: r[k] for k in ("source", "kind", "status", "error")} for r in rows]
+
+
+def test_a_clean_run_is_a_plain_completed(prefect_server, tmp_path: Path,
+                                          seeds_dir: Path) -> None:
+    config = write_config(tmp_path / "c.toml", tmp_path / "reports", inbox=seeds_dir)
+    state = ingest_state(config)
+    listed = server_run(state.state_details.flow_run_id).state
+    assert listed.name == "Completed" and listed.message.startswith("wrote ")
+
+
+@pytest.mark.parametrize("problem", ["missing", "not toml", "wrong value"])
+def test_a_config_error_fails_once_in_one_line(prefect_server, tmp_path: Path,
+                                               problem: str) -> None:
+    """A config that cannot be loaded fails the run at once, though the flow has retries:
+    run count 1, one ERROR line naming the file and the problem, no traceback."""
+    config = tmp_path / "c.toml"
+    if problem == "not toml":
+        config.write_text("[sources\ninbox = 1\n", encoding="utf-8")
+    elif problem == "wrong value":
+        config.write_text("[schedule]\ninterval = \"soon\"\n", encoding="utf-8")
+    state = ingest_state(config, retries=2)
+    run = server_run(state.state_details.flow_run_id)
+    assert state.is_failed() and run.state.name == "Config error" and run.run_count == 1
+    assert run.state.message.startswith(f"config error in {config}: ")
+    expected = {"missing": "No such file or directory", "not toml": "Expected ']'",
+                "wrong value": "schedule.interval must be int, got 'soon'"}[problem]
+    assert expected in run.state.message
+    assert errors_logged(run.id) == [run.state.message]
 
 
 def test_a_missing_inbox_alone_fails(prefect_server, tmp_path: Path) -> None:
@@ -110,6 +209,9 @@ def test_an_empty_run_publishes_nothing(prefect_server, tmp_path: Path) -> None:
     assert artifact_keys(run_id) == set() and folders(tmp_path / "reports") == []
     [completed] = events("newsclean.run.completed", run_id)
     assert completed.payload["articles"] == 0 and completed.payload["report"] is None
+    name = server_run(run_id).name  # the heartbeat names the flow run, not a folder
+    assert completed.payload["run"] is None and completed.resource.id == f"newsclean.run.{name}"
+    assert events("newsclean.records.corrected", run_id, count=0) == []
 
 
 def test_mostly_errors_warn_and_a_jump_emits_quality_dropped(prefect_server, tmp_path: Path,
@@ -166,21 +268,94 @@ def test_report_link_answers_over_http_and_artifacts_carry_counts(prefect_server
     assert Path(state.result()).name.startswith(f"{started:%Y%m%dT%H%M%S}-")  # not created
 
 
-def test_the_summary_labels_stories_and_lists_errors_by_input() -> None:
-    from flows.artifacts import errors_markdown, labelled
+def test_the_summary_shows_headlines_and_inputs_as_given(tmp_path: Path) -> None:
+    """Stories by headline (not ``s-http://...`` ids), a feed page's error by its URL (not
+    the run's spool ``feeds.jsonl#1``), an inbox file by its path in the inbox."""
+    from flows.artifacts import RunLog, summary_markdown
 
-    from cleaners.report import markdown_summary, summarize
+    from cleaners.config import Config
+    from cleaners.report import run_stats
 
-    story = "s-" + "3f" * 32  # "s-" + the first report's id, a 64-hex hash for feed pages
-    stats = summarize([
-        {"id": "a", "status": "ok", "source": "/in/a.txt", "title": "Floods in Valencia",
-         "body": "Rain fell.", "story": story, "first_report": True},
-        {"id": "b", "status": "error", "source": "/in/sub/broken.txt",
-         "error": {"kind": "empty", "message": "no bytes"}}])
-    text = markdown_summary(labelled(stats))
-    assert "| s-3f3f3f3f3f… | 1 | a |" in text and story not in text
-    assert "Floods in Valencia" in text
-    assert "| empty | broken.txt | no bytes |" in errors_markdown(stats)
+    url = "http://127.0.0.1:8000/news/floods.html"
+    spool = str(tmp_path / "reports/run/.newsclean/inputs/feeds.jsonl")
+    records = [
+        {"id": url, "status": "ok", "source": f"{spool}#1", "url": url,
+         "title": "Floods in Valencia", "body": "Rain fell.", "story": f"s-{url}",
+         "first_report": True},
+        {"id": url + "?2", "status": "error", "source": f"{spool}#2", "url": url + "?2",
+         "error": {"kind": "http_status", "message": "HTTP 500"}},
+        {"id": "broken", "status": "error", "source": "/in/box/sub/broken.txt",
+         "error": {"kind": "empty", "message": "no bytes"}}]
+    run_dir = tmp_path / "reports/run"
+    run_dir.mkdir(parents=True)
+    (run_dir / "articles.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+    config = Config().with_overrides({"sources": {"inbox": "/in/box"}})
+    text = summary_markdown(run_dir, run_stats(run_dir), RunLog(), config, [])
+    assert "| Floods in Valencia | 1 |" in text and "s-http" not in text
+    assert f"| http_status | {url}?2 | HTTP 500 |" in text and "feeds.jsonl" not in text
+    assert "| empty | sub/broken.txt | no bytes |" in text
+
+
+def test_corrections_of_earlier_runs_are_announced(prefect_server, tmp_path: Path) -> None:
+    """A second run that makes first-run records duplicates (an earlier-dated copy) names
+    them, with the first run and the change, in an event, the summary and a log line."""
+    from tests.test_store import halves_of, write_jsonl
+
+    halves = halves_of()
+    (tmp_path / "inbox").mkdir()
+    write_jsonl(tmp_path / "inbox" / "one.jsonl", halves[0])
+    config = write_config(tmp_path / "c.toml", tmp_path / "reports", inbox=tmp_path / "inbox")
+    first = ingest_state(config)
+    assert events("newsclean.records.corrected", first.state_details.flow_run_id,
+                  count=0) == []
+    write_jsonl(tmp_path / "inbox" / "two.jsonl", halves[1])
+    second = ingest_state(config)
+    run_dir, run_id = Path(second.result()), second.state_details.flow_run_id
+    fixes = [json.loads(line) for line in
+             (run_dir / "corrections.jsonl").read_text().splitlines()]
+    [event] = events("newsclean.records.corrected", run_id)
+    assert event.payload["run"] == run_dir.name and event.payload["count"] == len(fixes)
+    assert event.payload["records"] == [
+        {"id": f.pop("id"), "run": Path(first.result()).name, "changes": f} for f in fixes]
+    assert any("duplicate_of" in r["changes"] for r in event.payload["records"])
+    from prefect import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    with get_client(sync_client=True) as client:
+        [summary] = [a for a in client.read_artifacts(artifact_filter=ArtifactFilter(
+            flow_run_id=ArtifactFilterFlowRunId(any_=[run_id]))) if a.key == "newsclean-summary"]
+    first_id = event.payload["records"][0]["id"]
+    assert f"## Corrections to {len(fixes)} record" in summary.data
+    assert f"| {first_id} | {Path(first.result()).name} |" in summary.data
+    assert any(m.startswith(f"corrected {len(fixes)} records of earlier runs")
+               for m in (log.message for log in flow_logs(run_id)))
+
+
+def test_the_fetch_task_state_says_which_feeds_failed() -> None:
+    """All read: Completed; some failed: Completed with warnings naming them; none read:
+    Failed ``Feeds failed``, which the task does not retry (it retries what raised)."""
+    from cleaners.fetch import IngestReport
+    from flows.tasks import feeds_line, fetch_state, raised
+
+    down = {"url": "http://a/feed", "kind": "http_status", "message": "HTTP 500"}
+    assert fetch_state(IngestReport(feeds=2, items=3)).name == "Completed"
+    some = fetch_state(IngestReport(feeds=2, items=3, feed_errors=[down]))
+    assert some.is_completed() and some.name == "Completed with warnings"
+    assert some.message == "1 of 2 feeds failed: http://a/feed (http_status: HTTP 500)"
+    none = fetch_state(IngestReport(feeds=1, feed_errors=[down]))
+    assert none.is_failed() and none.name == "Feeds failed" and not raised(None, None, none)
+    assert feeds_line(IngestReport(feeds=2, items=3, new=2, fetched=1, failed=1,
+                                   skipped_seen=1, feed_errors=[down])) == (
+        "feeds: 1 of 2 read, 1 failed; 3 items: 2 new, 1 pages fetched, 1 pages failed, "
+        "1 already ingested")
+
+
+def test_the_flow_parameters_have_descriptions() -> None:
+    from flows.ingest import ingest
+
+    props = ingest.parameters.model_dump()["properties"]
+    assert set(props) == {"config_file", "dask_address"}
+    assert all(len(p.get("description", "")) > 40 for p in props.values())
 
 
 def test_the_writer_lock_refuses_a_second_writer(tmp_path: Path) -> None:

@@ -5,10 +5,10 @@ these functions and own the "already ingested" store behind :class:`SeenKeys`.
 """
 from cleaners.fetch.feeds import FeedError, FeedItem, read_feed
 from cleaners.fetch.http import Fetched, FetchError, fetch
-from cleaners.fetch.ingest import (IngestReport, MemorySeen, SeenKeys, fetch_feeds, inbox_key,
-                                   new_inbox_files, normalize_url)
+from cleaners.fetch.ingest import (IngestReport, MemoryRetries, MemorySeen, Retries, SeenKeys,
+                                   fetch_feeds, inbox_key, new_inbox_files, normalize_url)
 from cleaners.fetch.limiter import HostLimiter
 
 __all__ = ["FeedError", "FeedItem", "FetchError", "Fetched", "HostLimiter", "IngestReport",
-           "MemorySeen", "SeenKeys", "fetch", "fetch_feeds", "inbox_key", "new_inbox_files",
-           "normalize_url", "read_feed"]
+           "MemoryRetries", "MemorySeen", "Retries", "SeenKeys", "fetch", "fetch_feeds",
+           "inbox_key", "new_inbox_files", "normalize_url", "read_feed"]

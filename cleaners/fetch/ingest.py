@@ -11,12 +11,21 @@ re-ingests rather than loses. Keys:
 - ``sha1:<hex>``: a fetched page's bytes (one article under two URLs is fetched once per
   URL but written once).
 
+A page whose fetch failed transiently (5xx, 429, timeout, connection) is remembered
+behind :class:`Retries` with its failure count and the time of its next attempt
+(``[fetch] retry_delays``: 1 h, 6 h, 1 day, then given up). Its first failure is an error
+record; until its next attempt the page is not fetched, and a retry that fails again writes
+nothing (the error is already reported): a run that would only repeat earlier errors has
+nothing new. A permanent failure (404, 410, not HTML, a refused address) is given up at
+once: asking again gets the same answer.
+
 Ids from feeds (guids, URLs) are data in the JSONL output, never file names.
 """
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +41,7 @@ from cleaners.fetch.limiter import HostLimiter
 from cleaners.read.decode import decode_bytes
 from cleaners.read.files import walk
 from cleaners.record import InputError
+from cleaners.store.retries import Retry
 from cleaners.write import AtomicJsonl
 
 TRACKING_PARAMS = {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
@@ -50,6 +60,31 @@ class SeenKeys(Protocol):
         """Mark keys as ingested."""
 
 
+class Retries(Protocol):
+    def failed(self, keys: list[str]) -> dict[str, Retry]:
+        """The keys that failed before and are still to be retried, with their state."""
+
+    def record(self, retries: list[Retry]) -> None:
+        """Save each page's new state; one with ``retry_at`` None is forgotten."""
+
+
+class MemoryRetries:
+    """An in-memory :class:`Retries`, for tests and one-off runs."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, Retry] = {}
+
+    def failed(self, keys: list[str]) -> dict[str, Retry]:
+        return {key: self.pages[key] for key in keys if key in self.pages}
+
+    def record(self, retries: list[Retry]) -> None:
+        for retry in retries:
+            if retry.retry_at is None:
+                self.pages.pop(retry.key, None)
+            else:
+                self.pages[retry.key] = retry
+
+
 class MemorySeen:
     """An in-memory :class:`SeenKeys`, for tests and one-off runs."""
 
@@ -65,7 +100,8 @@ class MemorySeen:
 
 @dataclass
 class IngestReport:
-    """What one feed run did. ``items == fetched + failed + skipped_seen + deferred``."""
+    """What one feed run did. ``items == fetched + failed + repeated + skipped_seen +
+    deferred + waiting``."""
 
     feeds: int = 0
     items: int = 0          # feed items with a link, over all feeds
@@ -74,7 +110,12 @@ class IngestReport:
     failed: int = 0         # error records written (fetch failed, not HTML, undecodable)
     skipped_seen: int = 0   # URL or page content already ingested (or earlier in this batch)
     deferred: int = 0       # new items over max_items, left for the next run
+    waiting: int = 0        # pages that failed before, not to be tried again yet
+    repeated: int = 0       # pages that failed before and failed again (no record written)
+    recovered: int = 0      # pages that failed before and were fetched at last
     keys: list[str] = field(default_factory=list)  # to add to SeenKeys after processing
+    retries: list[Retry] = field(default_factory=list)  # to save to Retries (all of them)
+    given_up: list[Retry] = field(default_factory=list)  # pages failed for the last time
     feed_errors: list[dict[str, str]] = field(default_factory=list)  # {url, kind, message}
 
 
@@ -128,22 +169,27 @@ def _tracking(name: str) -> bool:
 
 def fetch_feeds(feeds: Sequence[str], config: FetchConfig, seen: SeenKeys, out_path: Path,
                 max_items: int, read_config: ReadConfig | None = None,
-                limiter: HostLimiter | None = None) -> IngestReport:
+                limiter: HostLimiter | None = None, retries: Retries | None = None,
+                clock: Callable[[], float] = time.time) -> IngestReport:
     """Fetch the feeds, then their new items' pages, writing one JSONL record per page.
 
     Records are what :mod:`cleaners.read.jsonl` reads: ``{id, url, html|text, title,
     date}`` for a page, ``{id, url, title, date, error: {kind, message}}`` for a failure.
-    The output is written atomically (all records or none).
+    The output is written atomically (all records or none). Pages that failed before are
+    fetched once their retry is due (``clock()``, epoch seconds); the caller saves
+    ``report.retries`` (see the module docstring).
     """
     limiter = limiter or HostLimiter(config.per_host_delay)
     report = IngestReport(feeds=len(feeds))
     with make_client() as client:
         items = _feed_items(feeds, config, limiter, client, report)
-        todo = _unseen_items(items, seen, report)
+        todo, past = _due(_unseen_items(items, seen, report), retries or MemoryRetries(),
+                          clock(), report)
         report.deferred = max(0, len(todo) - max_items)
         todo = todo[:max_items]
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             results = list(pool.map(lambda item: _fetch_page(item, config, limiter, client), todo))
+    results = _after_failures(results, past, config, clock(), report)
     _write(results, seen, out_path, read_config or ReadConfig(), report)
     return report
 
@@ -173,6 +219,54 @@ def _unseen_items(items: list[FeedItem], seen: SeenKeys, report: IngestReport) -
     report.new = len(todo)
     report.skipped_seen = len(items) - len(todo)
     return list(todo.values())
+
+
+def _due(items: list[FeedItem], retries: Retries, now: float,
+         report: IngestReport) -> tuple[list[FeedItem], dict[str, Retry]]:
+    """The items to fetch now (new ones, and failed ones whose retry is due), and the
+    state of those that failed before."""
+    past = retries.failed([url_key(item.url) for item in items])
+    due = [item for item in items
+           if url_key(item.url) not in past or (past[url_key(item.url)].retry_at or 0) <= now]
+    report.waiting = len(items) - len(due)
+    return due, past
+
+
+def _after_failures(results: list[tuple[FeedItem, Fetched | FetchError]],
+                    past: dict[str, Retry], config: FetchConfig, now: float,
+                    report: IngestReport) -> list[tuple[FeedItem, Fetched | FetchError]]:
+    """Schedule each failed page's next attempt; leave out the pages that failed before
+    and failed again (their error is already reported). The rest are written."""
+    kept = []
+    for item, result in results:
+        key = url_key(item.url)
+        before = past[key].failures if key in past else 0
+        if isinstance(result, Fetched):
+            if before:
+                report.recovered += 1
+                report.retries.append(Retry(key, item.url, 0, None))
+            kept.append((item, result))
+            continue
+        retry = _next_attempt(key, item.url, before + 1, result, config, now)
+        if before or retry.retry_at is not None:
+            report.retries.append(retry)
+        if retry.retry_at is None and before:
+            report.given_up.append(retry)
+            report.keys.append(key)
+        if before:
+            report.repeated += 1
+        else:
+            kept.append((item, result))
+    return kept
+
+
+def _next_attempt(key: str, url: str, failures: int, error: FetchError, config: FetchConfig,
+                  now: float) -> Retry:
+    """The page's state after its ``failures``-th failure: the next attempt after the
+    delay for that many failures, or none (permanent, or the delays spent)."""
+    last = not error.transient or failures > len(config.retry_delays)
+    retry_at = None if last else now + float(config.retry_delays[failures - 1])
+    return Retry(key, url, failures, retry_at, error.kind, error.message)
 
 
 def url_key(url: str) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cleaners.report.stats import RunStats, source_rows
+from cleaners.report.stats import RunStats, StoryStats, source_rows
 
 MAX_SOURCES = 30
 MAX_STORIES = 10
@@ -58,7 +58,16 @@ def markdown_summary(stats: RunStats) -> str:
         out.append(f"\n…and {len(rows) - MAX_SOURCES} more sources (see report.html).")
     if stats.stories:
         out += ["", "## Largest stories", ""]
-        out += _table(["story", "reports", "first report", "dates", "headline"],
-                      [[s.id, s.size, s.first, f"{s.start or '?'} – {s.end or '?'}", s.title]
-                       for s in stats.stories[:MAX_STORIES]])
+        out += _table(["headline", "reports", "dates", "first report"],
+                      [[_headline(stats, s), s.size, f"{s.start or '?'} – {s.end or '?'}",
+                        s.first] for s in stats.stories[:MAX_STORIES]])
     return "\n".join(out) + "\n"
+
+
+def _headline(stats: RunStats, story: StoryStats) -> str:
+    """A story by its headline, else its first report's first words: its id is a hash (or
+    for feed pages ``s-`` and a URL) that tells a reader nothing."""
+    if story.title:
+        return story.title
+    first = next((m for m in stats.articles if m.id == story.first), None)
+    return (first.title or first.lead) if first else story.id

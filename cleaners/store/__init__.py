@@ -3,7 +3,8 @@
 One database, an SQLite file (WAL journal) or a PostgreSQL database (chosen by the path:
 :mod:`cleaners.store.backend`), one transaction per batch. The store itself keeps only
 what any user of it needs: settings and other small values (``meta``), the keys of inputs
-already ingested and the batches each run finished. Its user declares and owns the other
+already ingested, the pages to fetch again later (:mod:`cleaners.store.retries`) and the
+batches each run finished. Its user declares and owns the other
 tables (:meth:`Store.ensure`): the corpus keeps its dedupe and story indexes, per story
 text and per article n-gram sets, and its reuse index there (:mod:`cleaners.corpus.tables`).
 A scheduled run opens it, adds its batches and never reprocesses old articles.
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from cleaners.store.backend import StoreError, open_backend
+from cleaners.store.retries import PageRetries
 from cleaners.store.tables import SCHEMA
 
 VERSION = "6"
@@ -43,6 +45,7 @@ class Store:
             self.close()
             raise StoreError(f"{self.path} is a version {found} index; this is version {VERSION}")
         self.seen = SeenKeys(self)
+        self.retries = PageRetries(self)
 
     def ensure(self, schema: str) -> None:
         """Create a user's tables (``CREATE ... IF NOT EXISTS``), once per open store: each
