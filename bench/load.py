@@ -182,18 +182,21 @@ def proportional_set_size(pid: int) -> int:
     return 0
 
 
-def run_cli(corpus: Path, out: Path, jobs: int, log: Path, limit: float,
-            extra: tuple[str, ...] = ()) -> tuple[int | None, float, Sampled]:
-    """Run the CLI (with ``extra`` arguments); stop it (its process group: it and its
-    workers) after ``limit`` seconds. The exit code is None when it was stopped."""
+def run_cli(corpus: Path, out: Path | str, jobs: int, log: Path, limit: float,
+            extra: tuple[str, ...] = (), cwd: Path | None = None
+            ) -> tuple[int | None, float, Sampled]:
+    """Run the CLI (with ``extra`` arguments, in ``cwd``); stop it (its process group: it
+    and its workers) after ``limit`` seconds. The exit code is None when it was stopped.
+    ``out`` may be an output URL (bench/store.py)."""
     cmd = [str(CLI), "clean", str(corpus), "--out", str(out), "--jobs", str(jobs), "-q", *extra]
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
     res, stop = Sampled(), threading.Event()
     with open(log, "wb") as fh:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env,
-                                start_new_session=True)
-        th = threading.Thread(target=monitor, args=(proc.pid, out, start, stop, res), daemon=True)
+                                start_new_session=True, cwd=cwd)
+        th = threading.Thread(target=monitor, args=(proc.pid, Path(out), start, stop, res),
+                              daemon=True)
         th.start()
         try:
             rc: int | None = proc.wait(timeout=limit if limit > 0 else None)

@@ -427,6 +427,16 @@ class StoreConfig:
 
 
 @dataclass(frozen=True)
+class OutputConfig:
+    url: str = setting(
+        "", "issue 35: empty means the local directory (the CLI's --out, the flows' "
+        "REPORTS/<run>/), as before; s3://BUCKET/PREFIX (any fsspec URL; endpoint and keys "
+        "from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) uploads each "
+        "run's files whole (a flow run's under PREFIX/<run>/); postgresql://... writes each "
+        "record as a row of its articles table. Outputs on a worker's disk die with it")
+
+
+@dataclass(frozen=True)
 class FetchConfig:
     timeout: float = setting(20.0, "seconds per request, connect + read; news pages answer in "
                              "well under 5 s, slow ones are not worth a stalled batch")
@@ -490,6 +500,7 @@ class Config:
     run: RunConfig = field(default_factory=RunConfig)
     metadata: MetadataConfig = field(default_factory=MetadataConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
     fetch: FetchConfig = field(default_factory=FetchConfig)
     sources: SourcesConfig = field(default_factory=SourcesConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)

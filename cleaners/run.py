@@ -1,6 +1,9 @@
 """The CLI's run: :class:`~cleaners.runner.runner.Runner` with the in-process executor, or the
 fork-server pool for ``jobs > 1``, keyed by its inputs and settings so that running the same
-command again after a crash resumes it. No orchestration framework here."""
+command again after a crash resumes it. The output is a local directory, or a URL
+(:mod:`cleaners.output`: ``s3://...``, ``postgresql://...``) whose run writes a local work
+directory first (:func:`~cleaners.output.work_dir`), that same command's resume point. No
+orchestration framework here."""
 from __future__ import annotations
 
 import hashlib
@@ -11,6 +14,7 @@ from pathlib import Path
 
 from cleaners import memory
 from cleaners.config import Config
+from cleaners.output import is_remote, open_output, work_dir
 from cleaners.read.files import walk
 from cleaners.record import Article
 from cleaners.runner import Hooks, OnInputs, RunSummary, ignore, store_path
@@ -50,17 +54,31 @@ def open_store(out_dir: Path, config: Config, key: str) -> Store:
     return Store(path)
 
 
-def run(paths: Iterable[str | Path], out_dir: Path, config: Config, jobs: int = 1,
+def local_dir(out: str | Path) -> Path:
+    """Where a run to ``out`` writes its files: ``out`` itself, or a remote output's work
+    directory."""
+    return work_dir(str(out)) if is_remote(out) else Path(out)
+
+
+def run(paths: Iterable[str | Path], out: str | Path, config: Config, jobs: int = 1,
         on_batch: Callable[[list[Article]], None] | None = None,
-        on_inputs: OnInputs | None = None) -> RunSummary:
-    """Clean every input under ``paths`` into ``out_dir/articles.jsonl``. ``on_batch`` gets
-    each batch's records once stored; ``on_inputs(n)`` hears of inputs as they are done,
-    for a progress display whose total :func:`cleaners.read.files.count_inputs` gives."""
+        on_inputs: OnInputs | None = None,
+        on_assembled: Callable[[Path], object] | None = None) -> RunSummary:
+    """Clean every input under ``paths`` into ``out``: a directory (``out/articles.jsonl``)
+    or an output URL (:mod:`cleaners.output`). ``on_batch`` gets each batch's records once
+    stored; ``on_inputs(n)`` hears of inputs as they are done, for a progress display whose
+    total :func:`cleaners.read.files.count_inputs` gives; ``on_assembled(dir)`` may add
+    files (the report) beside ``articles.jsonl`` before the output is published."""
     memory.one_arena()
-    paths, out_dir = list(paths), output_dir(Path(out_dir))
+    paths, out_dir = list(paths), output_dir(local_dir(out))
     key = run_key(paths, config)
     hooks = Hooks(inputs=on_inputs or ignore,
-                  batch=(lambda _n, arts, _s: on_batch(arts)) if on_batch else ignore)
+                  batch=(lambda _n, arts, _s: on_batch(arts)) if on_batch else ignore,
+                  assembled=on_assembled or ignore)
     executor = ForkPool(config, jobs) if jobs > 1 else InProcess(config)
     with open_store(out_dir, config, key) as store:
-        return Runner(config, store, executor, hooks).run(paths, out_dir, key)
+        output = open_output(out if is_remote(out) else "", store)
+        try:
+            return Runner(config, store, executor, hooks, output).run(paths, out_dir, key)
+        finally:
+            output.close()

@@ -6,7 +6,11 @@ clean batch i (a Prefect task here, or on Dask workers: :mod:`flows.executor`), 
 writes into ``REPORTS/<run>/`` (and ``corrections.jsonl`` when it changes records of
 earlier runs); the index and the keys of inputs already ingested live in one store shared by
 every run (``[store] path``, else ``REPORTS/.newsclean/index.sqlite``). A run with nothing
-new writes no folder and publishes no artifact. How failures end a run: :mod:`flows.outcomes`.
+new writes no folder and publishes no artifact. ``[output] url`` also sends a run's records to
+an object store (``URL/<run>/``, the report with them) or a PostgreSQL table
+(:mod:`cleaners.output`); the folder is then the run's work directory, kept as before. How
+failures end a run: :mod:`flows.outcomes`; an output that refuses fails the run (after the
+flow's retries) with the reason, leaving it to resume.
 """
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from prefect.task_runners import TaskRunner
 
 from cleaners.config import Config, load_config
 from cleaners.fetch import IngestReport, inbox_key, new_inbox_files
+from cleaners.output import open_output, run_url
 from cleaners.report import RunStats
 from cleaners.runner import WORK, parts_dir, store_path
 from cleaners.store import Store
@@ -164,18 +169,32 @@ def clean_and_index(config: Config, config_file: str | None, dask_address: str |
         progress = Progress(max(1, math.ceil(inputs / config.run.batch_size)))
         executor = PrefectTasks(config, config_file, parts_dir(run_dir, run_dir.name), log,
                                 dask_runner(dask_address) if dask_address else None)
-        summary = Runner(config, store, executor, runner_hooks(log, progress)).run(
-            plan.paths, run_dir, run_dir.name, seen=plan.keys)
+        hooks = runner_hooks(log, progress)
+        if config.output.url:  # the report goes with the records (and is written again after)
+            hooks.assembled = lambda out: report_task(str(out))
+        output = open_output(run_url(config.output.url, run_dir.name), store)
+        try:
+            summary = Runner(config, store, executor, hooks, output).run(
+                plan.paths, run_dir, run_dir.name, seen=plan.keys)
+        finally:
+            output.close()
         log.ingest.update({f"records {k}": v for k, v in sorted(summary.by_status.items())})
     shutil.rmtree(run_dir / WORK)
     return True
 
 
+def unfinished(config: Config, run: str) -> bool:
+    """Whether ``run`` committed batches without ending (killed, or its output refused)."""
+    with open_store(config) as store:
+        return bool(store.finished_batches(run))
+
+
 def written(config: Config, config_file: str | None, dask_address: str | None, run_dir: Path,
             log: RunLog) -> bool:
-    """Whether the run has an ``articles.jsonl`` (written now or by an earlier attempt); a
-    run with nothing new, or whose every source failed, leaves no folder behind."""
-    if (run_dir / "articles.jsonl").exists():
+    """Whether the run has an ``articles.jsonl`` (written now or by an earlier attempt whose
+    output was published: the store no longer lists it unfinished); a run with nothing new,
+    or whose every source failed, leaves no folder behind."""
+    if (run_dir / "articles.jsonl").exists() and not unfinished(config, run_dir.name):
         return True
     try:
         if clean_and_index(config, config_file, dask_address, run_dir, log):

@@ -58,7 +58,9 @@ def main() -> None:
 @app.command(cls=PlainHelp)
 def clean(
     paths: Annotated[list[Path], typer.Argument(help=PATHS_HELP)],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory")] = Path("reports/run"),
+    out: Annotated[Optional[str], typer.Option(
+        "--out", "-o", help="Output directory, s3://BUCKET/PREFIX or postgresql://... "
+        "(default: [output] url, else reports/run)", show_default=False)] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes")] = 1,
     config_file: Annotated[Optional[Path], typer.Option("--config", help="TOML overrides")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary")] = False,
@@ -70,8 +72,9 @@ def clean(
     from rich.markup import escape
 
     from cleaners.config import load_config
+    from cleaners.output import POSTGRES, is_remote
     from cleaners.report import write_report
-    from cleaners.run import run
+    from cleaners.run import local_dir, run
     from cleaners.store import StoreError
     from cleaners.write import OutputError
     from newsclean.summary import explain_batch, print_summary, progress_callback
@@ -82,17 +85,21 @@ def clean(
     except (OSError, ValueError) as exc:
         console.print(f"[red]error:[/] bad config {escape(str(config_file))}: {escape(str(exc))}")
         raise typer.Exit(2) from None
+    out = out or config.output.url or "reports/run"
     try:
         shown = not quiet and console.is_terminal and not explain
         with progress_callback(console, paths, config.read, enabled=shown) as on_inputs:
             on_batch = explain_batch(Console()) if explain else None
-            summary = run(paths, out, config, jobs=jobs, on_batch=on_batch, on_inputs=on_inputs)
-        reports = write_report(out)
+            summary = run(paths, out, config, jobs=jobs, on_batch=on_batch, on_inputs=on_inputs,
+                          on_assembled=write_report)
     except (OutputError, StoreError) as exc:
         console.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
     if not quiet:
-        print_summary(Console(), summary)
+        print_summary(Console(), summary, out)
+        reports = [local_dir(out) / name for name in ("report.html", "summary.md")]
+        if is_remote(out) and not out.startswith(POSTGRES):
+            reports = [f"{out.rstrip('/')}/{p.name}" for p in reports]
         Console().print("report: " + ", ".join(str(p) for p in reports), markup=False)
 
 

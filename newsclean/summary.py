@@ -48,7 +48,9 @@ def progress_callback(console: Console, paths: Iterable[str | Path], config: Rea
         yield lambda n: progress.advance(task, n)
 
 
-def print_summary(console: Console, summary: RunSummary) -> None:
+def print_summary(console: Console, summary: RunSummary, out: str | None = None) -> None:
+    """Counts by status and error kind, and where the records went (``out``: the output
+    the user named, a directory or a URL)."""
     rate = summary.total / summary.seconds if summary.seconds else 0.0
     console.print(f"newsclean: {plural(summary.total, 'input')} in {summary.seconds:.1f} s "
                   f"({rate:,.0f}/s)")
@@ -63,7 +65,12 @@ def print_summary(console: Console, summary: RunSummary) -> None:
         for kind, n in row.kinds:  # under its own status: a skipped kind never under error
             table.add_row(Text(f"  {kind}"), f"{n:,}")
     console.print(table)
-    console.print(f"wrote {escape(str(summary.out))}")
+    if out is None:
+        console.print(f"wrote {escape(str(summary.out))}")
+    else:
+        from cleaners.output import written_to
+
+        console.print(f"wrote {escape(written_to(out))}")
 
 
 def explain_batch(console: Console) -> Callable[[list[Article]], None]:

@@ -15,6 +15,7 @@ from cleaners.config import Config
 from cleaners.run import run
 from cleaners.schema import article_schema
 from scripts.postgres_server import bin_dir, new_database, postgres_server
+from scripts.s3_server import s3_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -86,3 +87,19 @@ def store_path(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return str(tmp_path / "index.sqlite")
     return new_database(request.getfixturevalue("postgres"))
+
+
+@pytest.fixture(scope="session")
+def s3_server_env() -> Iterator[dict[str, str]]:
+    """One S3-compatible server (moto's server mode, scripts/s3_server.py) for the session:
+    the environment variables that reach it with a valid key."""
+    with s3_server() as env:
+        yield env
+
+
+@pytest.fixture
+def s3(s3_server_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The S3 server's endpoint and key in this test's environment (and its subprocesses')."""
+    for name, value in s3_server_env.items():
+        monkeypatch.setenv(name, value)
+    return s3_server_env

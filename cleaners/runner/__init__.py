@@ -64,11 +64,14 @@ def ignore(*_: object) -> None:
 class Hooks:
     """What a caller hears of a run. ``inputs(n)``: n more inputs done (a resumed run's kept
     inputs first, at once); ``batch(n, records, seconds)``: batch ``n`` committed, after
-    ``seconds`` of corpus step, part file and commit; ``written(summary, seconds)``:
-    ``articles.jsonl`` assembled in ``seconds``."""
+    ``seconds`` of corpus step, part file and commit; ``assembled(out_dir)``:
+    ``articles.jsonl`` and ``corrections.jsonl`` are written, the output not yet
+    published (the report goes here, so that an object store gets it too);
+    ``written(summary, seconds)``: the run ended, its output written in ``seconds``."""
 
     inputs: OnInputs = ignore
     batch: Callable[[int, list[Article], float], None] = ignore
+    assembled: Callable[[Path], object] = ignore
     written: Callable[[RunSummary, float], None] = ignore
 
 

@@ -4,7 +4,9 @@ Each finished batch is written to its own part file (atomically) and then commit
 store with the batch's index changes in one transaction, so a killed run resumes after its
 last finished batch and nothing is indexed twice. ``articles.jsonl`` is assembled at the end,
 with the fields that later batches can still change (``first_report``, ``duplicate_of``)
-read off the final index.
+read off the final index. The run's :class:`~cleaners.output.Output` wraps both commits (a
+PostgreSQL table's rows go in the batch's transaction; objects are uploaded before the run
+ends in the store), so a run is finished only once its output is whole.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import json
 import shutil
 import time
 from collections.abc import Iterable, Iterator
+from functools import partial
 from itertools import count, islice
 from pathlib import Path
 from typing import Protocol
@@ -19,6 +22,8 @@ from typing import Protocol
 from cleaners import memory
 from cleaners.config import Config
 from cleaners.corpus.stage import CorpusStage
+from cleaners.output import Output
+from cleaners.output.local import LocalOutput
 from cleaners.read import RawDoc, iter_inputs
 from cleaners.record import Article
 from cleaners.runner import Hooks, OnInputs, RunSummary, batched, part_path, parts_dir
@@ -36,9 +41,10 @@ class Runner:
     """Runs inputs through ``executor`` and the corpus step against ``store``."""
 
     def __init__(self, config: Config, store: Store, executor: Executor,
-                 hooks: Hooks | None = None) -> None:
+                 hooks: Hooks | None = None, output: Output | None = None) -> None:
         self.config, self.store, self.executor = config, store, executor
         self.hooks = hooks or Hooks()
+        self.output = output or LocalOutput()
 
     def run(self, paths: Iterable[str | Path], out_dir: Path, key: str,
             seen: Iterable[str] = ()) -> RunSummary:
@@ -61,37 +67,46 @@ class Runner:
                                        self.executor.map(batches, self.hooks.inputs)):
             began = time.perf_counter()
             corpus.add_batch(arts, features)
-            write_part(part_path(parts, n), arts)
-            corpus.commit(key, n, len(arts))
+            records = [a.to_dict() for a in arts]
+            write_part(part_path(parts, n), arts, records)
+            self.output.batch(key, records, partial(corpus.commit, key, n, len(arts)))
             memory.trim()
             self.hooks.batch(n, arts, time.perf_counter() - began)
         began = time.perf_counter()
         finished = sorted(self.store.finished_batches(key))
-        written = assemble([part_path(parts, n) for n in finished], summary, corpus)
-        write_corrections(out_dir / "corrections.jsonl", corpus.corrections(written))
-        with self.store.transaction():
-            self.store.seen.add(list(seen))
-            self.store.forget_run(key)
+        written, amended = assemble([part_path(parts, n) for n in finished], summary, corpus)
+        fixes = corpus.corrections(written)
+        write_corrections(out_dir / "corrections.jsonl", fixes)
+        self.hooks.assembled(out_dir)
+        self.output.finish(key, out_dir, amended, fixes, partial(self._end, key, seen))
         shutil.rmtree(parts, ignore_errors=True)
         self.hooks.written(summary, time.perf_counter() - began)
         summary.seconds = time.perf_counter() - start
         return summary
 
+    def _end(self, key: str, seen: Iterable[str]) -> None:
+        """The run's last transaction: its inputs ingested, its batches forgotten."""
+        with self.store.transaction():
+            self.store.seen.add(list(seen))
+            self.store.forget_run(key)
 
-def write_part(path: Path, arts: list[Article]) -> None:
+
+def write_part(path: Path, arts: list[Article], records: list[dict]) -> None:
     """A batch's records, and beside them (``.index``) each one's id, status and error kind:
     what :func:`assemble` needs to copy a record without parsing it."""
     write_batch(path.with_suffix(".index"),
                 [[a.id, a.status, a.error.kind if a.error else None] for a in arts])
-    write_batch(path, [a.to_dict() for a in arts])
+    write_batch(path, records)
 
 
-def assemble(parts: list[Path], summary: RunSummary, corpus: CorpusStage) -> set[str]:
+def assemble(parts: list[Path], summary: RunSummary,
+             corpus: CorpusStage) -> tuple[set[str], list[dict]]:
     """Join the part files (:func:`write_part`) into ``articles.jsonl``, with the final
     first_report and duplicate_of of the records a later batch changed; the others are
     copied as written (bench/load.py: parsing and writing again every record of 100,000
-    took 72 s). Returns the ids written."""
+    took 72 s). Returns the ids written and the records amended."""
     written: set[str] = set()
+    amended: list[dict] = []
     changed = corpus.amendable()
     with AtomicJsonl(summary.out) as out:
         for part in parts:
@@ -102,12 +117,13 @@ def assemble(parts: list[Path], summary: RunSummary, corpus: CorpusStage) -> set
                     summary.add(status, error_kind)
                     if art_id in changed:
                         record = json.loads(line)
-                        corpus.amend(record)
+                        if corpus.amend(record):
+                            amended.append(record)
                         out.write(record)
                     else:
                         out.write_line(line)
                     written.add(art_id)
-    return written
+    return written, amended
 
 
 def write_corrections(path: Path, fixes: list[dict]) -> None:

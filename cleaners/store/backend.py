@@ -111,7 +111,7 @@ class PostgresBackend:
         import psycopg
 
         self.errors = psycopg.Error
-        self.shown = shown_url(url)
+        self.url, self.shown = url, shown_url(url)
         me = f"newsclean pid {os.getpid()} on {socket.gethostname()}"
         try:
             self.conn = psycopg.connect(url, autocommit=True, application_name=me[:63])
@@ -122,7 +122,7 @@ class PostgresBackend:
             self.conn.close()
             raise StoreError(f"{self.shown} is held by {holder}: another run is writing this "
                              "store, and a store has one writer at a time")
-        self.db = PostgresConnection(self.conn)
+        self.db = PostgresConnection(self.conn, self.shown)
 
     def _locked(self) -> str | None:
         """Take the writer lock; else name its holder. A holder whose session is ending (a
@@ -230,10 +230,12 @@ def create_table(match: re.Match) -> tuple[str, Table]:
 
 
 class PostgresConnection:
-    """The SQLite-dialect connection the store's tables use, on a psycopg connection."""
+    """The SQLite-dialect connection the store's tables use, on a psycopg connection. A
+    lost connection (the server down or ending it) is a :class:`StoreError`, as a failed
+    commit is, so a run reading the index when it happens stops with the reason."""
 
-    def __init__(self, conn: Any) -> None:
-        self.conn = conn
+    def __init__(self, conn: Any, shown: str = "") -> None:
+        self.conn, self.shown = conn, shown
         self.tables: dict[str, Table] = {}
         self.known: dict[str, str] = {}  # statement -> its translation
 
@@ -244,11 +246,21 @@ class PostgresConnection:
         return self.conn.info.transaction_status != TransactionStatus.IDLE
 
     def execute(self, sql: str, params: Sequence = ()) -> Any:
-        return self.conn.execute(self.translated(sql), params)
+        with self._connected():
+            return self.conn.execute(self.translated(sql), params)
 
     def executemany(self, sql: str, rows: Iterable[Sequence]) -> None:
-        with self.conn.cursor() as cur:
+        with self._connected(), self.conn.cursor() as cur:
             cur.executemany(self.translated(sql), rows)
+
+    @contextmanager
+    def _connected(self) -> Iterator[None]:
+        from psycopg import OperationalError
+
+        try:
+            yield
+        except OperationalError as exc:
+            raise StoreError(f"cannot use the index {self.shown}: {exc}") from None
 
     def translated(self, sql: str) -> str:
         found = self.known.get(sql)
