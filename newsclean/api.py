@@ -1,7 +1,9 @@
 """The Python API: :func:`clean` one page or text, :func:`clean_many` a stream of records.
 
-A thin layer over the runner's batch loop (:func:`cleaners.runner.stream.stream_batches`):
-the same per-article path, corpus step and store as ``newsclean clean``, so a record's
+A thin layer over the runner: :func:`clean` is its map step's per-article path
+(:func:`cleaners.pipeline.process_batch`) for one input, :func:`clean_many` its batch loop
+without files (:func:`cleaners.runner.stream.stream_batches`), the same per-article path,
+corpus step and store as ``newsclean clean``, so a record's
 :meth:`~cleaners.record.Article.to_dict` is the line the CLI writes for the same input.
 Imported on first use of ``newsclean.clean`` or ``newsclean.clean_many`` (it imports the
 pipeline), never by ``import newsclean``.
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal, Union
 
 from cleaners.config import Config, ReadConfig
+from cleaners.pipeline import process_batch
 from cleaners.read import RawDoc, iter_inputs
 from cleaners.read.files import sniff_format
 from cleaners.read.jsonl import to_rawdoc
@@ -29,8 +32,13 @@ CONTENT_SOURCE = "<content>"
 
 def clean(content: bytes | str, *, url: str | None = None, kind: Kind | None = None,
           config: Config | None = None) -> Article:
-    """One HTML page or text (bytes in any encoding, or str) to its record, as the CLI
-    writes it for a file holding ``content``: body, metadata, changes, scores.
+    """One HTML page or text (bytes in any encoding, or str) to its record through the
+    per-article path (the runner's map step): body, metadata, language, every change,
+    signals; the fields as the CLI writes them for a file holding ``content``. The corpus
+    fields (``duplicate_of``, ``story``, ``first_report``, ``reused``, the two ``scores``)
+    stay None: they need a corpus, so ask :func:`clean_many` (a one-record corpus
+    included). Per page it costs what the CLI's run does less its corpus step
+    (bench/api.py).
 
     ``kind`` is ``"html"`` or ``"text"``; left out, it is sniffed as for a file of
     unknown name (leading markup is HTML, binary data is skipped as unsupported_format).
@@ -51,8 +59,8 @@ def clean(content: bytes | str, *, url: str | None = None, kind: Kind | None = N
     config = config or Config()
     if kind not in (None, "html", "text"):
         raise ValueError(f"kind must be 'html', 'text' or None, not {kind!r}")
-    raw = content_rawdoc(content, url, kind, config.read)
-    return next(_cleaned([raw], config, None))
+    (article,) = process_batch([content_rawdoc(content, url, kind, config.read)], config)
+    return article
 
 
 def clean_many(records: Iterable[Record], *, config: Config | None = None,
