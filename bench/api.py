@@ -93,6 +93,31 @@ def line(name: str, times: list[Timing]) -> str:
             f"median; wall {min(wall):7.2f} best, {statistics.median(wall):7.2f} median")
 
 
+MODES = ("cli", "clean", "clean_many")
+WARM_PAGES = 10
+
+
+def one_pass(mode: str, limit: int | None) -> Timing:
+    """In a fresh process: warm the per-article path on the first pages, then one pass."""
+    pages, config = load_pages(PAGES, limit), Config()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = write_folder(pages, Path(tmp) / "pages")
+        for _, html in pages[:WARM_PAGES]:
+            newsclean.clean(html, config=config)
+        if mode == "cli":
+            return cli_pass(folder, Path(tmp) / "out", config, len(pages))
+        if mode == "clean":
+            return api_pass(pages, config)
+        return many_pass(folder, config, len(pages))
+
+
+def timed_pass(mode: str, limit: int | None) -> Timing:
+    args = [sys.executable, __file__, "--one", mode] + (["--pages", str(limit)] if limit else [])
+    out = subprocess.run(args, capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    cpu, wall = map(float, out.split())
+    return cpu, wall
+
+
 def import_seconds(times: int) -> list[float]:
     """``import newsclean`` timed in ``times`` fresh interpreters."""
     return [float(subprocess.run([sys.executable, "-c", IMPORT], capture_output=True,
@@ -107,21 +132,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=None, help="the first N pages only")
     parser.add_argument("--margin", type=float, default=0.05)
     parser.add_argument("--max-import", type=float, default=0.5)
+    parser.add_argument("--one", choices=MODES, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    imports = import_seconds(args.imports)  # before this process loads the pipeline's cache
-    pages, config = load_pages(PAGES, args.pages), Config()
-    cli_times, api_times, many_times = [], [], []
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = write_folder(pages, Path(tmp) / "pages")
-        newsclean.clean(pages[0][1], config=config)  # warm: models, date search, lexicons
-        for n in range(args.runs):
-            cli_times.append(cli_pass(folder, Path(tmp) / f"out{n}", config, len(pages)))
-            api_times.append(api_pass(pages, config))
-            many_times.append(many_pass(folder, config, len(pages)))
+    if args.one:
+        print(*one_pass(args.one, args.pages))
+        return 0
+    imports = import_seconds(args.imports)
+    modes = list(MODES)
+    times: dict[str, list[Timing]] = {mode: [] for mode in modes}
+    for n in range(args.runs):
+        for mode in modes[n % 3:] + modes[:n % 3]:
+            times[mode].append(timed_pass(mode, args.pages))
+    pages = load_pages(PAGES, args.pages)
+    cli_times, api_times, many_times = times["cli"], times["clean"], times["clean_many"]
     cli_best = min(t[0] for t in cli_times)
     ratios = {name: min(t[0] for t in times) / cli_best
               for name, times in (("clean", api_times), ("clean_many", many_times))}
-    print(f"{len(pages)} ScrapingHub pages, {args.runs} interleaved passes each")
+    print(f"{len(pages)} ScrapingHub pages, {args.runs} rounds, each pass in a fresh process")
     print(line("CLI run:", cli_times))
     print(line("newsclean.clean:", api_times))
     print(line("clean_many:", many_times))
