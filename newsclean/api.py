@@ -41,8 +41,8 @@ def clean(content: bytes | str, *, url: str | None = None, kind: Kind | None = N
     (bench/api.py).
 
     ``kind`` is ``"html"`` or ``"text"``; left out, it is sniffed as for a file of
-    unknown name (leading markup is HTML, binary data is skipped as unsupported_format).
-    The record's id is the first 16 hex digits of the content's SHA-1. Bad input (empty,
+    unknown name (leading markup is HTML, binary data is skipped as unsupported_format);
+    any other value is a caller's mistake (ValueError), not bad input. The record's id is the first 16 hex digits of the content's SHA-1. Bad input (empty,
     binary, broken HTML) gives a record with ``status`` error or skipped, never an
     exception.
 
@@ -75,8 +75,9 @@ def clean_many(records: Iterable[Record], *, config: Config | None = None,
     file (or ``[store] path``) that remembers what earlier calls saw: their duplicates and
     stories; without one each call starts empty. A record's ``first_report`` and
     ``duplicate_of`` are as known when its batch was done (a later earlier-dated report
-    changes them in the store only). Bad input (an empty or binary record, a missing
-    path) gives an error record, never an exception.
+    changes them in the store only). The store is open (one writer at a time) until the
+    iteration ends or the iterator is closed. Bad input (an empty or binary record, a
+    missing path) gives an error record, never an exception.
 
     >>> import newsclean
     >>> text = "The council approved the new bridge on Monday after a long debate. " * 4
@@ -85,16 +86,9 @@ def clean_many(records: Iterable[Record], *, config: Config | None = None,
     [('a', 'ok', None), ('b', 'ok', 'a'), ('file', 'error', None)]
     """
     config = config or Config()
-    yield from _cleaned(_rawdocs(records, config.read), config, store)
-
-
-def _cleaned(raws: Iterable[RawDoc], config: Config,
-             store: str | os.PathLike[str] | None) -> Iterator[Article]:
-    """The runner's loop over ``raws`` against the store at ``store`` (``[store] path``,
-    else one in memory), closed when the caller is done."""
     path = store if store is not None else (config.store.path or ":memory:")
     with Store(path) as index:
-        for arts in stream_batches(raws, config, index):
+        for arts in stream_batches(_rawdocs(records, config.read), config, index):
             yield from arts
 
 
