@@ -21,10 +21,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from prefect_server import free_port, local_server, stop
@@ -42,24 +41,13 @@ SETTLE_SECONDS = 2.0
 sys.path.insert(0, str(ROOT))
 from cleaners.config import load_config  # noqa: E402
 from newsclean.serve import serve_reports  # noqa: E402
-
-
-class Down(BaseHTTPRequestHandler):
-    """A feed that answers 500."""
-
-    def do_GET(self) -> None:  # noqa: N802 - stdlib name
-        self.send_response(500)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
+from scheduled_runs import Feed, serve_feed  # noqa: E402
 
 
 def failing_feed() -> tuple[ThreadingHTTPServer, str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Down)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/feed.xml"
+    """scheduled_runs.py's feed server, answering 500."""
+    Feed.failing = True
+    return serve_feed()
 
 
 def write_config(tmp: Path, feed: str) -> Path:

@@ -53,10 +53,10 @@ def strip_chrome(text: str, stops: frozenset[str], title: str | None = None,
     for line in lines:
         line.prose, line.words = L.prose_words(line.text, stops)
     first_body = next((i for i, ln in enumerate(lines) if ln.prose), len(lines))
-    meta = TextMeta()
-    read_header(lines[:first_body], meta)
-    meta.title = title or find_title(lines, first_body)
     entries = [match_line(line.text) for line in lines]  # the lexicon is the costliest signal
+    meta = TextMeta()
+    read_header(lines[:first_body], entries, meta)
+    meta.title = title or find_title(lines, first_body)
     for i, (line, entry) in enumerate(zip(lines, entries)):
         if line.drop is None:
             line.drop = classify(line, entry, meta.title, after_body=i > first_body)
@@ -138,7 +138,7 @@ def _kept_words(lines: list[Line]) -> int:
     return sum(ln.words for ln in lines if ln.drop is None)
 
 
-def read_header(header: list[Line], meta: TextMeta) -> None:
+def read_header(header: list[Line], entries: list[Entry | None], meta: TextMeta) -> None:
     """Navigation, bylines and credit lines before the first prose paragraph.
 
     A line of fields parted by separators ('By A | PTI | Updated: Jan 5, 2024 10:20 IST')
@@ -147,9 +147,10 @@ def read_header(header: list[Line], meta: TextMeta) -> None:
     separators ('Home | India | World') is navigation wherever it stands in the header. A
     navigation phrase ('Skip to content', 'Menu') does not end the leading run."""
     leading = True
-    for line in header:
+    for line, entry in zip(header, entries):
         bulleted = line.text != strip_bullet(line.text)
-        leading = leading and (bulleted or _navigation(line.text))  # 'Skip to content' first
+        navigation = entry is not None and entry.cls == "navigation"  # 'Skip to content'
+        leading = leading and (bulleted or navigation)
         fields = header_fields(line.text)
         if fields is not None:
             names, credit, date = fields
@@ -159,11 +160,6 @@ def read_header(header: list[Line], meta: TextMeta) -> None:
             line.drop = "byline" if names else "credit" if credit else "timestamp"
         elif (leading and len(L.words(line.text)) <= 12) or is_menu(line.text):
             line.drop = "navigation"
-
-
-def _navigation(text: str) -> bool:
-    entry = match_line(text)
-    return entry is not None and entry.cls == "navigation"
 
 
 def header_fields(text: str) -> tuple[list[str], str | None, str | None] | None:

@@ -14,6 +14,8 @@ signature, so they never make one.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from itertools import accumulate
 
 from cleaners.text import lines as L
 from cleaners.text.layout import Line
@@ -73,18 +75,24 @@ def thread_start(lines: list[Line], first_body: int) -> tuple[int, int] | None:
     the next signature is tried."""
     groups = signatures(lines, first_body)
     signed = [g[0] for g in groups]
+    words = _upto(lines, lambda ln: True)  # words[i]: the words of lines[:i]
+    prose = _upto(lines, lambda ln: ln.prose)
+    kept = _upto(lines, lambda ln: ln.prose and ln.drop is None)
     for k in range(len(groups) - MIN_SIGNATURES + 1):
         if not any(is_dated(lines[i].text) for i in groups[k]):  # 'Like!' may be the article's
             continue
-        gaps = [sum(ln.words for ln in lines[a + 1:b]) for a, b in zip(signed[k:], signed[k + 1:])]
-        if sorted(gaps)[len(gaps) // 2] > MAX_COMMENT_WORDS:
+        gaps = sorted(words[b] - words[a + 1] for a, b in zip(signed[k:], signed[k + 1:]))
+        if gaps[len(gaps) // 2] > MAX_COMMENT_WORDS:
             continue
         start = head_of(lines, signed[k], first_body)
-        before = sum(ln.words for ln in lines[:start] if ln.drop is None and ln.prose)
-        first = sum(ln.words for ln in lines[start:signed[k + 1]] if ln.prose)
-        if before >= max(MIN_ARTICLE_WORDS, first):
+        if kept[start] >= max(MIN_ARTICLE_WORDS, prose[signed[k + 1]] - prose[start]):
             return start, len(groups) - k
     return None
+
+
+def _upto(lines: list[Line], counts: Callable[[Line], bool]) -> list[int]:
+    """Running word totals of the lines ``counts`` takes: [0, after line 0, ...]."""
+    return [0, *accumulate(ln.words if counts(ln) else 0 for ln in lines)]
 
 
 def head_of(lines: list[Line], first: int, first_body: int) -> int:
