@@ -8,6 +8,8 @@ import ftfy
 from cleaners.record import Change
 
 NBSP = re.compile(r"[\u00a0\u2007\u202f]")
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+SPACES = re.compile(r"[ \t\r\f\v]+")
 
 
 def fix_encoding(text: str) -> tuple[str, list[Change]]:
@@ -24,8 +26,7 @@ def fix_encoding(text: str) -> tuple[str, list[Change]]:
 
 def normalize_whitespace(text: str) -> str:
     """Paragraphs separated by one blank line, spaces collapsed inside lines."""
-    paragraphs = re.split(r"\n\s*\n", text)
-    cleaned = (re.sub(r"[ \t\r\f\v]+", " ", p).strip() for p in paragraphs)
+    cleaned = (SPACES.sub(" ", p).strip() for p in PARAGRAPH_BREAK.split(text))
     return "\n\n".join(p for p in cleaned if p)
 
 
