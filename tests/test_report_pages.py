@@ -26,9 +26,9 @@ BOUNDS = {"full_budget": 300_000, "index_bytes": 400_000, "page_bytes": 250_000}
 
 def story(base: list[dict], sid: int, size: int) -> list[dict]:
     """``size`` reports of one story from the seeds' records: every 7th a copy of the first
-    (one a copy of a copy), the others reusing a passage of the first; the sixth report of each
-    story of 12 (their texts inline in report.html) and the first of every 50th story reuse one of another story (links
-    across files)."""
+    (one a copy of a copy), the others reusing a passage of the first; the sixth report of
+    each story of 12 (texts inline in report.html) and the first of every 50th story reuse
+    one of another story (links across files)."""
     out = []
     for i in range(size):
         rec = {**base[(sid + i) % len(base)]}
@@ -169,6 +169,7 @@ def test_each_file_opens_without_errors_and_links_open_their_report(big_run) -> 
         tab.wait_event("Page.loadEventFired")
         state = tab.evaluate("""new Promise(done => setTimeout(() => {
             const el = document.getElementById(location.hash.slice(1));
-            done([location.pathname.split('/').pop(), el.id, el.closest('details').open]); }, 100))""")
+            done([location.pathname.split('/').pop(), el.id,
+                  el.closest('details').open]); }, 100))""")
         assert state == [href.split("/")[1].split("#")[0], href.split("#")[1], True]
         assert tab.errors() == []

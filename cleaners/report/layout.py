@@ -6,9 +6,9 @@ order, each linked from the index and from its neighbours. Every file is bounded
 are placed by an estimate of their HTML size (from metadata: text and changes lengths, one
 row per report) against :data:`INDEX_BYTES` and :data:`PAGE_BYTES`, before anything is
 rendered, so a link to any article (a reused passage's source, a duplicate's canonical)
-names the file that holds it. Measured by ``bench/report.py`` at 100,000 records (see
-README): the estimate stays within a few percent of the written size, every file far under
-15 MB, the index opens in about a second in headless Chromium.
+names the file that holds it. Measured by ``bench/report.py`` at 100,000 records: 13 files,
+report.html 7.7 MB, pages 0.8-4.0 MB (the estimate errs high for pages of large brief
+stories), each opened in <= 1.8 s in headless Chromium.
 
 Why pages rather than one file: one file grows with the run (26 MB at 20,000 inputs, well
 over 100 MB at 100,000), and a browser holds the whole DOM of a page it opens.
@@ -22,8 +22,9 @@ from cleaners.report.stats import ArticleMeta, StoryStats
 
 #: Estimated bytes of stories in report.html (beside ~0.1-1 MB of summary, sources, errors).
 INDEX_BYTES = 8_000_000
-#: Estimated bytes of stories per page (a page opens in well under a second).
-PAGE_BYTES = 5_000_000
+#: Estimated bytes of stories per page: ~4-5 MB, 100,000-150,000 elements for a page of
+#: one-report stories, opened in 0.6-1.4 s (bench/report.py).
+PAGE_BYTES = 4_000_000
 #: Reports listed per brief story: a giant story's rest stays in articles.jsonl.
 MAX_BRIEF_ROWS = 1_000
 PAGES_DIR = "report"  # beside report.html; the report server and object store know the name
