@@ -209,7 +209,8 @@ class TextConfig:
         "under half of the dump's densest run of prose paragraphs (before any tail marker) "
         "backs off, first to the rules' cut, then to the whole run; said in changes")
     cut_comments: bool = setting(
-        True, "reader comment threads on dumps go (cleaners/text/comments.py: a run of dated "
+        True, "reader comment threads on dumps go, never on HTML pages, where the markup "
+        "decides (cleaners/text/comments.py: a run of dated "
         "signatures after the article). Designed on fold 1 of bench/textdump.py's site folds "
         "(Dragnet F1 +0.04 to +0.06 per renderer, held out), checked on folds 2-5: Dragnet "
         "+0.013 to +0.026 on every fold (browser, wrap80), WCXB within -0.001 / +0.001; off "

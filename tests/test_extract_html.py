@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.config import ExtractConfig
+from cleaners.config import Config, ExtractConfig
 from cleaners.extract import extract_html, parse_html
 from cleaners.extract.paragraphs import Rules, clean_lines, link_share, mark_links
 from cleaners.extract.prune import prose_chars, prune_chrome, strip_chrome_tags
@@ -423,3 +423,20 @@ def test_an_iframes_fallback_markup_is_no_prose() -> None:
     assert prose_chars(tree, 80) == len(ARTICLE_PARAGRAPHS[0])
     dropped = strip_chrome_tags(tree, ["noscript"], int(0.3 * prose_chars(tree, 80)), 80)
     assert [c.why for c in dropped] == ["tag <noscript>"]
+
+
+@pytest.mark.skipif(not (WCXB_DEV / "html/0435.html.gz").exists(), reason="no ../shared WCXB")
+def test_dated_paragraphs_of_a_page_are_no_comment_thread() -> None:
+    """WCXB dev page 0435: the dump's comment-thread cut, run on the extractor's output,
+    read the article's dated paragraphs as reader comments and kept 21% of it. On a page
+    the markup decides (the extractor leaves comments out); the cut is for dumps."""
+    from cleaners.pipeline import process
+    from cleaners.read.rawdoc import RawDoc
+
+    html, gold = _wcxb("0435")
+    art = process(RawDoc(id="0435", source="0435.html", format="html", content=html,
+                         is_html=True, url=gold.get("url")), Config())
+    paragraphs = [p for p in gold["ground_truth"]["main_content"].split("\n") if len(p) > 80]
+    kept = [p for p in paragraphs if p[:60] in art.body]
+    assert len(paragraphs) >= 5 and len(kept) >= 0.9 * len(paragraphs)
+    assert not any(c.action == "drop_comments" for c in art.changes)
