@@ -32,10 +32,20 @@ def langdetect_profiles() -> DetectorFactory:
 
 @lru_cache(maxsize=1)
 def _langid() -> Any:
-    """py3langid's bundled model, loaded once per process."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    """py3langid's bundled model, loaded once per process: memory-mapped from its unpacked
+    copy in the cache (:mod:`cleaners.modelcache`), else unpacked in memory by py3langid."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE)
+    from cleaners.modelcache import npz_xz_arrays
+
+    arrays = npz_xz_arrays(MODEL_DIR / MODEL_FILE)
+    if arrays is None:
+        return LanguageIdentifier.from_model_file(MODEL_FILE)
+    # what py3langid's own loader hands its constructor, its copies (the DFA tables as
+    # array('H'/'I'), the outputs as a list of 104,583 ints: 4 MB) as flat views
+    return LanguageIdentifier(arrays["ptc"], arrays["pc"], arrays["classes"].tolist(),
+                              memoryview(arrays["nextmove"]), memoryview(arrays["out_feat"]),
+                              tk_row=memoryview(arrays["nextmove_row"]))
 
 
 def preload() -> None:
