@@ -1,4 +1,5 @@
-"""Compressed models unpacked once into a cache directory, then memory-mapped from it.
+"""Derived data kept on disk between runs: compressed models unpacked once, then
+memory-mapped, and the report's compiled templates (:func:`cache_dir`).
 
 py3langid ships its model as an LZMA-compressed ``.npz`` (4.5 MB); unpacking its 68 MB took
 0.5 s of every process that identifies a language: half of ``newsclean clean ONE.txt``'s
@@ -20,8 +21,10 @@ import shutil
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 OFF = "off"
 
@@ -33,6 +36,18 @@ def cache_root() -> Path | None:
         return None if explicit == OFF else Path(explicit)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "newsclean"
+
+
+def cache_dir(name: str) -> Path | None:
+    """``name``'s folder in the cache, created; None when there is no usable cache."""
+    root = cache_root()
+    if root is None:
+        return None
+    try:
+        (root / name).mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return root / name
 
 
 def npz_xz_arrays(source: Path) -> dict[str, np.ndarray] | None:
@@ -57,6 +72,8 @@ def npz_xz_arrays(source: Path) -> dict[str, np.ndarray] | None:
 
 def _mapped(folder: Path) -> dict[str, np.ndarray]:
     """The cached arrays; ``names`` lists them, so a folder missing one is no cache."""
+    import numpy as np  # here: the report's templates need no numpy
+
     names = (folder / "names").read_text(encoding="utf-8").split()
     if not names:
         raise ValueError(f"{folder}: empty cache")
