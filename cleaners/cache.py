@@ -61,12 +61,12 @@ def npz_xz_arrays(source: Path) -> dict[str, np.ndarray] | None:
     folder = root / f"{source.name.split('.')[0]}-{digest}"
     try:
         return _mapped(folder)
-    except (OSError, ValueError):
-        pass
+    except (OSError, ValueError, EOFError):  # absent, or damaged: unpacked (again)
+        shutil.rmtree(folder, ignore_errors=True)
     try:
         _unpack(source, folder)
         return _mapped(folder)
-    except (OSError, ValueError, zipfile.BadZipFile, lzma.LZMAError):
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, lzma.LZMAError):
         return None  # a read-only home, a full disk
 
 
