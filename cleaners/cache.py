@@ -6,7 +6,8 @@ py3langid ships its model as an LZMA-compressed ``.npz`` (4.5 MB); unpacking its
 time. Unpacked once into ``.npy`` files, its arrays are memory-mapped (a few
 milliseconds): a process reads only the pages its texts touch, and the page cache holds
 them once for every process and run (the ``--jobs`` workers share them as the fork server's
-copy did). The cache is derived data, named by the source file's content hash: a changed
+copy did). The cache is derived data, named by the source file's path, size and
+modification time (as Python names its bytecode; hashing the 4.5 MB took 11 ms): a changed
 model gets a directory of its own. Where it cannot be written or read, the model is
 unpacked in memory as its library does. Its place: ``NEWSCLEAN_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/newsclean``, else ``~/.cache/newsclean``; ``NEWSCLEAN_CACHE_DIR=off``
@@ -57,8 +58,9 @@ def npz_xz_arrays(source: Path) -> dict[str, np.ndarray] | None:
     root = cache_root()
     if root is None:
         return None
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
-    folder = root / f"{source.name.split('.')[0]}-{digest}"
+    stat = source.stat()  # as Python's bytecode: a new size or time is a new model
+    digest = hashlib.sha256(f"{source.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+    folder = root / f"{source.name.split('.')[0]}-{digest.hexdigest()[:16]}"
     try:
         return _mapped(folder)
     except (OSError, ValueError, EOFError):  # absent, or damaged: unpacked (again)
