@@ -195,3 +195,17 @@ def test_the_report_templates_compile_once_into_the_cache(tmp_path: Path) -> Non
     compiled = list((tmp_path / "cache" / "templates").iterdir())
     assert compiled and all(p.name.startswith("__jinja2_") for p in compiled)
     assert (out / "report.html").stat().st_size > 1000
+
+
+def test_the_console_script_keeps_its_exit_codes_and_outputs(tmp_path: Path) -> None:
+    """``entry`` freezes the objects out of the last collections: the outputs are whole and
+    the exit codes those of the command."""
+    run = [sys.executable, "-m", "newsclean", "clean", str(SEED), "--out"]
+    ok = subprocess.run(run + [str(tmp_path / "ok"), "-q"], capture_output=True, text=True,
+                        timeout=300, cwd=ROOT)
+    assert ok.returncode == 0, ok.stderr
+    [record] = [json.loads(line) for line in (tmp_path / "ok" / "articles.jsonl").open()]
+    assert record["status"] == "ok" and (tmp_path / "ok" / "report.html").is_file()
+    bad = subprocess.run(run + [str(tmp_path / "bad"), "--config", str(tmp_path / "none.toml")],
+                         capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert bad.returncode == 2 and "error:" in bad.stderr
