@@ -5,8 +5,9 @@ Start-up: the whole process, ``.venv/bin/newsclean clean ONE --out OUT -q`` (int
 imports, models, the run, the report), on one text file (the first seed) and on one HTML
 page (the first of WCXB dev, ``../shared/bench/extraction/wcxb_dev``), wall seconds of
 ``--runs`` runs each (5), text and HTML alternating, after one untimed run of each (the page
-cache, the unpacked language model: see ``cleaners.cache.py``), each to a fresh output
-folder; our modules' bytecode is compiled first, as ``make install`` and a regular install
+cache, the unpacked language model: see ``cleaners/cache.py``), each to a fresh output
+folder (the CPU seconds printed beside: on a loaded machine the wall time is mostly
+waiting); our modules' bytecode is compiled first, as ``make install`` and a regular install
 do. Beside them, as the reference, ``python -c "import trafilatura"`` timed the same way in
 the same rounds.
 
@@ -67,6 +68,7 @@ def write_pages(folder: Path, limit: int) -> list[Path]:
 @dataclass
 class Peak:
     seconds: float = 0.0
+    cpu: float = 0.0  # user + system seconds of the process and its children
     maxrss: int = 0  # bytes: the kernel's high-water mark of the process
     tree_rss: int = 0  # bytes: sampled, the process and its children
     tree_pss: int = 0
@@ -123,6 +125,7 @@ def measured(cmd: list[str], sampled: bool = False) -> Peak:
         raise SystemExit(f"{' '.join(cmd)} failed: {errors.read().decode()[-2000:]}")
     errors.close()
     peak.maxrss = usage.ru_maxrss * 1024
+    peak.cpu = usage.ru_utime + usage.ru_stime
     return peak
 
 
@@ -137,17 +140,17 @@ def compiled() -> None:
                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
 
 
-def startup(text: Path, html: Path, work: Path, runs: int) -> dict[str, list[float]]:
-    """Wall seconds per run of each one-input command and of the reference import."""
+def startup(text: Path, html: Path, work: Path, runs: int) -> dict[str, list[Peak]]:
+    """Wall and CPU seconds per run of each one-input command and of the reference import."""
     cmds = {"text": lambda n: clean(text, work / f"text-{n}"),
             "html": lambda n: clean(html, work / f"html-{n}"),
             "import trafilatura": lambda n: [str(PYTHON), "-c", "import trafilatura"]}
     for name, cmd in cmds.items():  # untimed: caches
         measured(cmd("warm"))
-    times: dict[str, list[float]] = {name: [] for name in cmds}
+    times: dict[str, list[Peak]] = {name: [] for name in cmds}
     for n in range(runs):
         for name, cmd in cmds.items():
-            times[name].append(measured(cmd(n)).seconds)
+            times[name].append(measured(cmd(n)))
     return times
 
 
@@ -172,16 +175,19 @@ def main(argv: list[str] | None = None) -> int:
         theirs = measured([str(PYTHON), "-c", TRAFILATURA_LOOP, str(work / "pages")],
                           sampled=True)
     failures = []
-    print(f"start-up, whole process, median of {args.runs} (min-max):")
-    for name, seconds in times.items():
-        median = statistics.median(seconds)
-        print(f"  {name:20s} {median:6.3f} s ({min(seconds):.3f}-{max(seconds):.3f})")
+    print(f"start-up, whole process, median of {args.runs} (min-max); load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores:")
+    for name, runs in times.items():
+        seconds = [run.seconds for run in runs]
+        median, cpu = statistics.median(seconds), statistics.median(run.cpu for run in runs)
+        print(f"  {name:20s} {median:6.3f} s ({min(seconds):.3f}-{max(seconds):.3f}), "
+              f"CPU {cpu:.3f} s")
         if name != "import trafilatura" and median > args.max_seconds:
             failures.append(f"newsclean clean ONE ({name}) {median:.3f} s > {args.max_seconds} s")
     print(f"{args.pages} pages, one process each:")
     for name, peak in (("newsclean clean", ours), ("trafilatura.extract loop", theirs)):
         print(f"  {name:24s} peak RSS {mb(peak.maxrss)}; tree sampled: RSS {mb(peak.tree_rss)}, "
-              f"PSS {mb(peak.tree_pss)}; {peak.seconds:.1f} s")
+              f"PSS {mb(peak.tree_pss)}; {peak.seconds:.1f} s (CPU {peak.cpu:.1f} s)")
     if ours.maxrss / 2**20 > args.max_mb:
         failures.append(f"peak RSS on {args.pages} pages {mb(ours.maxrss)} > {args.max_mb:.0f} MB")
     for failure in failures:
