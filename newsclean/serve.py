@@ -13,6 +13,7 @@ thread ends runs left stuck after a Prefect server outage (:mod:`newsclean.heal`
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from datetime import timedelta
@@ -23,15 +24,19 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from cleaners.config import ScheduleConfig, load_config
+from cleaners.report.layout import PAGES_DIR
 from newsclean.heal import Healer
 
 DEFAULT_INTERVAL = 3600  # seconds: hourly when neither cron nor interval is set
-# What a run writes for reading (cleaners/report: report.html is self-contained, its plots
-# inline SVG, so it links to no other file), with the type each is served as.
-REPORT_FILES = {"report.html": "text/html; charset=utf-8",
+# What a run writes for reading (cleaners/report: report.html needs no other file, its plots
+# inline SVG; it links to its story pages report/stories-NNNN.html, to it and to each other),
+# with the type each is served as.
+HTML = "text/html; charset=utf-8"
+REPORT_FILES = {"report.html": HTML,
                 "summary.md": "text/markdown; charset=utf-8",
                 "articles.jsonl": "application/jsonl; charset=utf-8",
                 "corrections.jsonl": "application/jsonl; charset=utf-8"}
+STORY_PAGE = re.compile(r"stories-[0-9]{4,6}\.html")  # in the run's PAGES_DIR only
 
 
 def schedule_kwargs(schedule: ScheduleConfig) -> dict[str, object]:
@@ -46,10 +51,11 @@ def schedule_kwargs(schedule: ScheduleConfig) -> dict[str, object]:
 
 
 class ReportHandler(BaseHTTPRequestHandler):
-    """``GET /<run>/<report file>`` and nothing else: a run folder (no dot name: not
-    ``.newsclean/``, which holds the store) and one of :data:`REPORT_FILES`, both real
-    entries of the reports folder (no symlink, no ``..``, no encoded slash). Anything else
-    is a 404, the same whether it exists or not."""
+    """``GET /<run>/<report file>`` and ``GET /<run>/report/stories-NNNN.html`` and nothing
+    else: a run folder (no dot name: not ``.newsclean/``, which holds the store) and one of
+    :data:`REPORT_FILES` or a story page, all real entries of the reports folder (no
+    symlink, no ``..``, no encoded slash). Anything else is a 404, the same whether it
+    exists or not."""
 
     reports: Path  # the resolved reports folder (set by :func:`serve_reports`)
 
@@ -66,12 +72,14 @@ class ReportHandler(BaseHTTPRequestHandler):
     def report_file(self) -> Path | None:
         """The file a request names, if it is a report file of a run."""
         parts = unquote(urlsplit(self.path).path).split("/")
-        if len(parts) != 3 or parts[0] or parts[2] not in REPORT_FILES:
+        named = ((len(parts) == 3 and parts[2] in REPORT_FILES)
+                 or (len(parts) == 4 and parts[2] == PAGES_DIR and STORY_PAGE.fullmatch(parts[3])))
+        if parts[0] or not named:
             return None
         run = parts[1]
         if not run or run.startswith(".") or "\\" in run or "\0" in run:
             return None
-        path = self.reports / run / parts[2]
+        path = self.reports.joinpath(*parts[1:])
         try:
             real = path.resolve(strict=True)
         except (OSError, RuntimeError):
@@ -89,7 +97,7 @@ class ReportHandler(BaseHTTPRequestHandler):
             return
         with fh:
             self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type", REPORT_FILES[path.name])
+            self.send_header("Content-Type", REPORT_FILES.get(path.name, HTML))
             self.send_header("Content-Length", str(os.fstat(fh.fileno()).st_size))
             self.send_header("X-Content-Type-Options", "nosniff")
             self.end_headers()

@@ -38,6 +38,22 @@ def test_each_lexicon_entry_has_a_true_positive_and_a_true_negative(entry) -> No
     assert match_line(entry.neg) is None, entry.neg
 
 
+@pytest.mark.parametrize("entry", [e for e in entries() if e.search], ids=lambda e: e.id)
+def test_every_line_a_search_entry_matches_holds_one_of_its_needs(entry) -> None:
+    """The scan is skipped on a line without any of the entries' 'needs': that must never
+    skip a line an entry matches. Lines are generated from the pattern itself (lower case,
+    as the scan reads them), so a pattern edited without its needs fails here."""
+    pattern = re.compile(entry.regex.pattern)
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.from_regex(pattern, fullmatch=True))
+    def holds_a_need(line: str) -> None:
+        assert any(word in line for word in entry.needs), line
+
+    holds_a_need()
+    assert match_line(f"Prefix words. {entry.pos}") is not None
+
+
 def test_line_signals() -> None:
     assert is_timestamp("Dec 28, 2023\u00a0-\u00a014:42") and is_timestamp("Updated: 5 Jan 2024, 10:30 IST")
     assert not is_timestamp("28 people died on May 5 in the flood")

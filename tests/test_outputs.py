@@ -279,3 +279,26 @@ def test_a_refusing_output_fails_the_flow_run_and_a_rerun_writes(prefect_server,
     run_dir = Path(run_flow(config)[0])
     found = parsed(objects(output)[f"{run_dir.name}/articles.jsonl"])
     assert by_id(found) == local_records(tmp_path)
+
+
+def test_the_reports_story_pages_go_to_the_object_store(tmp_path: Path, s3) -> None:
+    """report/stories-NNNN.html are uploaded with the report; a later, shorter report under
+    the same prefix leaves none of the earlier pages behind."""
+    from cleaners.output.objectstore import ObjectOutput
+
+    url = f"s3://{new_bucket(s3)}/runs/big"
+    out = tmp_path / "run"
+    (out / "report").mkdir(parents=True)
+    for name in ("articles.jsonl", "report.html", "summary.md", "report/stories-0001.html",
+                 "report/stories-0002.html", "report/notes.txt"):
+        (out / name).write_text(f"{name}\n", encoding="utf-8")
+    commits = []
+    ObjectOutput(url).finish("run", out, [], [], lambda: commits.append(1))
+    assert set(objects(url)) == {"articles.jsonl", "report.html", "summary.md",
+                                 "report/stories-0001.html", "report/stories-0002.html"}
+    assert objects(url)["report/stories-0002.html"] == b"report/stories-0002.html\n"
+    (out / "report" / "stories-0002.html").unlink()
+    ObjectOutput(url).finish("run", out, [], [], lambda: commits.append(2))
+    assert set(objects(url)) == {"articles.jsonl", "report.html", "summary.md",
+                                 "report/stories-0001.html"}
+    assert commits == [1, 2]

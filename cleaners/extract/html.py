@@ -27,7 +27,7 @@ from cleaners.config import ExtractConfig
 from cleaners.extract.paragraphs import (Rules, clean_lines, headline_candidates, mark_links,
                                          unmark)
 from cleaners.extract.parse import parse_html
-from cleaners.extract.prune import (list_prose, other_prose, prose_chars, prune_chrome,
+from cleaners.extract.prune import (prose_chars, prose_runs, prune_chrome,
                                     strip_chrome_tags, strip_code)
 from cleaners.stoplists import stoplist
 from cleaners.extract.embedded import embedded_article
@@ -108,14 +108,13 @@ def _with_lists(tree: Any, url: str | None, text: str,
     That fallback's mark: the fast text holds ``list_other_share`` or more of the prose
     outside lists, yet leaves out over ``list_miss_share`` of the prose in list items.
     """
-    items = list_prose(tree, config.prose_run_chars)
+    items, others = prose_runs(tree, config.prose_run_chars)
     if not items:
         return text, "trafilatura"
     flat = _flat(text)
     kept = _covered(items, flat)
     if kept >= (1 - config.list_miss_share) * len(items):
         return text, "trafilatura"
-    others = other_prose(tree, config.prose_run_chars)
     if _covered(others, flat) < config.list_other_share * len(others):
         return text, "trafilatura"  # the page is missed as a whole, not its lists
     recall = _trafilatura(tree, url, True, config, recall=True)

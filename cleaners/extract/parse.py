@@ -20,6 +20,8 @@ from cleaners.record import InputError
 
 # Characters XML forbids: lxml keeps them in a parsed tree, then refuses to rewrite that text.
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# the same but the surrogates (which only a failed UTF-8 encoding reveals), one by one
+FORBIDDEN_CHARS = tuple(map(chr, [*range(0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0xfffe, 0xffff]))
 # A start tag this long is hostile or an inlined data URI: libxml2 checks attributes for
 # duplicates pairwise (200,000 attributes take minutes) and htmldate scans every value.
 # (Possessive: a failed match does not retry every shorter tag name, a third of the time.)
@@ -59,7 +61,23 @@ def defuse_html(html: str) -> tuple[str, int]:
     many, without an XML declaration and without the control characters XML forbids (lxml
     keeps them in the tree, then refuses every rewrite of that text): every later reader of
     the page parses this text."""
-    return OVERSIZED_TAG.subn(r"<\1>", XML_FORBIDDEN.sub("", drop_xml_declaration(html)))
+    html = drop_xml_declaration(html)
+    if _forbidden(html):
+        html = XML_FORBIDDEN.sub("", html)
+    return OVERSIZED_TAG.subn(r"<\1>", html)
+
+
+def _forbidden(html: str) -> bool:
+    """``html`` holds a character XML forbids. One substring search per character (in C, at
+    memory speed) and a UTF-8 encoding for the surrogates: 0.8 ms a WCXB page against
+    1.5 ms for the character-class scan, which now runs only where one is found."""
+    if any(char in html for char in FORBIDDEN_CHARS):
+        return True
+    try:
+        html.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def parse_html(html: str, config: ExtractConfig) -> Any:

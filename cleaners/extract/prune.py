@@ -35,6 +35,8 @@ _CODE_TAGS = frozenset({"script", "style", "template"})
 # an <iframe>'s own text is its fallback markup, raw (``<a href=...><img ...>``), which no
 # frame-showing browser shows: an ad's <noscript><iframe> is no prose
 _NOT_PROSE = frozenset({"a", "script", "style", "noscript", "template", "iframe"})
+# the root, and any element a broken page puts beside it (a second <html>), as ``//`` reads
+_TOP_ELEMENTS = etree.XPath("/*")
 
 
 def prose_chars(element: Any, min_run: int) -> int:
@@ -54,17 +56,38 @@ def prose_chars(element: Any, min_run: int) -> int:
     return total
 
 
-def list_prose(tree: Any, min_run: int) -> list[str]:
-    """The prose runs (:func:`prose_chars`) that list items hold, whitespace collapsed: a
-    list of explained points, not a menu (whose items are short or links)."""
-    return _runs(tree.xpath(f"//li//text()[string-length(.) >= {int(min_run)}]"
-                            f"[not(ancestor::a)]"), min_run)
+def prose_runs(tree: Any, min_run: int) -> tuple[list[str], list[str]]:
+    """The prose runs (:func:`prose_chars`) that list items hold, whitespace collapsed (a
+    list of explained points, not a menu, whose items are short or links), and those
+    outside list items: every text node of ``min_run``+ characters outside links, as
+    ``//li//text()`` and ``//text()[not(ancestor::li)]`` would give them.
+
+    One walk of the tree for both, in place of two XPath scans (``string-length(.)`` of
+    every text node, then each long one's ancestors): 2.9 ms a page against 10.0 on the
+    3,059 unpruned pages of ScrapingHub, WCXB and Dragnet dev, the same runs on each
+    (each list in page order but for tails, which a set of runs does not mind).
+    """
+    items: list[str] = []
+    others: list[str] = []
+    for top in _TOP_ELEMENTS(tree):
+        for node in top.iter():
+            text = node.text if isinstance(node.tag, str) else None  # a comment's is none
+            if text and len(text) >= min_run:
+                _place(node, text, items, others)
+            tail = node.tail
+            if tail and len(tail) >= min_run and node is not top:
+                _place(node.getparent(), tail, items, others)
+    return _runs(items, min_run), _runs(others, min_run)
 
 
-def other_prose(tree: Any, min_run: int) -> list[str]:
-    """The prose runs outside list items."""
-    return _runs(tree.xpath(f"//text()[string-length(.) >= {int(min_run)}]"
-                            f"[not(ancestor::a or ancestor::li)]"), min_run)
+def _place(holder: Any, text: str, items: list[str], others: list[str]) -> None:
+    """``text`` (of ``holder`` or a child's tail) to its list, unless a link holds it."""
+    if not _within(holder, "a"):
+        (items if _within(holder, "li") else others).append(text)
+
+
+def _within(node: Any, tag: str) -> bool:
+    return node.tag == tag or next(node.iterancestors(tag), None) is not None
 
 
 def _runs(texts: list[str], min_run: int) -> list[str]:

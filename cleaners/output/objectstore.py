@@ -3,10 +3,10 @@ from the standard ``AWS_ENDPOINT_URL``, ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCE
 or any other filesystem fsspec knows.
 
 The run writes its files locally first (the work directory it resumes from); at the end each
-file is uploaded whole, ``articles.jsonl`` last, so a reader finding it finds the rest. An
-object store shows an object whole or not at all (a multipart upload appears when it
-completes), so a killed upload leaves no partial object, and the run stays unfinished in the
-store until every upload succeeded: a rerun resumes it.
+file is uploaded whole (the report's story pages first), ``articles.jsonl`` last, so a
+reader finding it finds the rest. An object store shows an object whole or not at all (a
+multipart upload appears when it completes), so a killed upload leaves no partial object,
+and the run stays unfinished in the store until every upload succeeded: a rerun resumes it.
 """
 from __future__ import annotations
 
@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from cleaners.output import Commit
+from cleaners.report.layout import PAGES_DIR
 from cleaners.write import OutputError
 
 # uploaded in this order when present; articles.jsonl last: it names a complete run
 FILES = ("corrections.jsonl", "summary.md", "report.html", "articles.jsonl")
 MAY_GO = ("corrections.jsonl",)  # a rerun without corrections removes an older run's
+PAGES = "stories-*.html"  # the report's story pages, in PAGES_DIR
 
 
 class ObjectOutput:
@@ -61,6 +63,7 @@ class ObjectOutput:
     def finish(self, run: str, out_dir: Path, amended: list[dict], corrections: list[dict],
                commit: Commit) -> None:
         try:
+            self._put_pages(Path(out_dir))
             for name in FILES:
                 local, remote = Path(out_dir) / name, f"{self.root.rstrip('/')}/{name}"
                 if local.exists():
@@ -70,6 +73,18 @@ class ObjectOutput:
         except Exception as exc:
             raise self._error(exc) from None
         commit()
+
+    def _put_pages(self, out_dir: Path) -> None:
+        """The report's story pages (``report/stories-NNNN.html``), before report.html links
+        to them; pages an earlier, longer report left under the prefix go."""
+        remote = f"{self.root.rstrip('/')}/{PAGES_DIR}"
+        local = sorted((out_dir / PAGES_DIR).glob(PAGES))
+        for path in local:
+            self.fs.put_file(str(path), f"{remote}/{path.name}")
+        names = {path.name for path in local}
+        for old in self.fs.glob(f"{remote}/{PAGES}"):
+            if old.rsplit("/", 1)[-1] not in names:
+                self.fs.rm_file(old)
 
     def close(self) -> None:
         pass

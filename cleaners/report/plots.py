@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
+from itertools import count
 from html import escape
 
 W, H = 360, 160
@@ -26,26 +27,40 @@ def _frame(width: int, height: int, body: list[str], label: str) -> str:
             f'viewBox="0 0 {width} {height}">' + "".join(body) + "</svg>")
 
 
+def nice_ticks(top: int, most: int = 5) -> list[int]:
+    """0 and whole multiples of a 1-2-5 step up to at least ``top``: at most ``most`` + 1
+    ticks, so an axis reads at a glance (a lone top tick hid the scale)."""
+    steps = (m * 10 ** e for e in count() for m in (1, 2, 5))
+    step = next(s for s in steps if -(-top // s) <= most)  # ceil(top / s) steps
+    return list(range(0, top + step, step)) if top else [0]
+
+
 def histogram(values: Sequence[float], label: str, bins: int = 20) -> str:
-    """Distribution of scores in [0, 1]."""
+    """Distribution of scores in [0, 1]: articles per bin, y ticks with grid lines."""
     counts = [0] * bins
     for v in values:
         counts[min(bins - 1, max(0, int(v * bins)))] += 1
-    top = max(counts) or 1
+    ticks = nice_ticks(max(counts))
+    top = ticks[-1] or 1
     plot_w, plot_h = W - PAD_L - 8, H - PAD_B - PAD_T
     bw = plot_w / bins
-    body = [f'<text x="{PAD_L}" y="13" class="t">{escape(label)} (n={len(values)})</text>']
+    base = PAD_T + plot_h
+    body = [f'<text x="{PAD_L}" y="13" class="t">{escape(label)} (n={len(values):,}; '
+            f'articles per {1 / bins:g})</text>']
+    for tick in ticks:
+        y = base - plot_h * tick / top
+        body.append(f'<line x1="{PAD_L}" y1="{y:.1f}" x2="{W - 8}" y2="{y:.1f}" class="grid"/>'
+                    f'<text x="{PAD_L - 4}" y="{y + 3:.1f}" class="l" text-anchor="end">'
+                    f'{tick:,}</text>')
     for i, c in enumerate(counts):
         h = plot_h * c / top
-        body.append(f'<rect x="{PAD_L + i * bw:.1f}" y="{PAD_T + plot_h - h:.1f}" '
+        body.append(f'<rect x="{PAD_L + i * bw:.1f}" y="{base - h:.1f}" '
                     f'width="{bw - 1:.1f}" height="{h:.1f}" class="bar">'
                     f'<title>{i / bins:.2f}–{(i + 1) / bins:.2f}: {c}</title></rect>')
-    base = PAD_T + plot_h
     body.append(f'<line x1="{PAD_L}" y1="{base}" x2="{W - 8}" y2="{base}" class="ax"/>')
-    for tick in (0, 0.5, 1):
+    for tick in (0, 0.25, 0.5, 0.75, 1):
         x = PAD_L + plot_w * tick
         body.append(f'<text x="{x:.0f}" y="{base + 14}" class="l" text-anchor="middle">{tick:g}</text>')
-    body.append(f'<text x="{PAD_L - 4}" y="{PAD_T + 8}" class="l" text-anchor="end">{top}</text>')
     return _frame(W, H, body, label)
 
 
@@ -58,11 +73,17 @@ def source_bars(rows: Sequence[dict], limit: int = 15) -> str:
                    and r["articles"] >= floor),
                   key=lambda r: (r["mean_completeness"], r["source"]))[:limit]
     row_h, left, width = 22, 170, 560
-    height = PAD_T + 20 + row_h * max(1, len(rows))
+    bottom = PAD_T + 14 + row_h * max(1, len(rows))
     plot_w = width - left - 40
     body = [f'<text x="{left}" y="{PAD_T - 8}" class="t">mean completeness '
             f'<tspan class="k1">■</tspan> and originality <tspan class="k2">■</tspan>, '
             'lowest completeness first</text>']
+    for tick in (0, 0.25, 0.5, 0.75, 1):  # the scale: grid lines and labels under the bars
+        x = left + plot_w * tick
+        body.append(f'<line x1="{x:.1f}" y1="{PAD_T + 10}" x2="{x:.1f}" y2="{bottom}" '
+                    f'class="grid"/><text x="{x:.1f}" y="{bottom + 13}" class="l" '
+                    f'text-anchor="middle">{tick:g}</text>')
+    height = bottom + 20
     for i, r in enumerate(rows):
         y = PAD_T + 14 + i * row_h
         name = r["source"] if len(r["source"]) <= 26 else r["source"][:25] + "…"

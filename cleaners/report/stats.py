@@ -76,6 +76,8 @@ class ArticleMeta:
     originality: float | None
     body_words: int
     chrome_words: int
+    body_chars: int = 0  # with changes_chars: the report's size estimate (cleaners.report.layout)
+    changes_chars: int = 0
     error_kind: str | None = None
     lead: str = ""  # the text's first words: a stand-in headline for untitled records
     offset: int | None = None  # byte offset of its line in articles.jsonl, when read from one
@@ -192,6 +194,8 @@ def _meta(index: int, record: dict[str, Any]) -> ArticleMeta:
         completeness=_score(record, "completeness"), originality=_score(record, "originality"),
         body_words=word_count(record.get("body") or ""),
         chrome_words=chrome_words(record.get("changes") or [])[1],
+        body_chars=len(record.get("body") or ""),
+        changes_chars=sum(len(str(ch.get("text", ""))) + 40 for ch in record.get("changes") or []),
         error_kind=err.get("kind") if isinstance(err, dict) else None,
         lead=_lead(record.get("body") or ""))
 
@@ -241,6 +245,20 @@ def _date_key(meta: ArticleMeta) -> tuple[str, bool, int]:
     return (meta.date or "~", not meta.first_report, meta.index)
 
 
+def headline(members: list[ArticleMeta], first: ArticleMeta | None) -> str | None:
+    """A story's best headline: its first report's title; else the title most of its reports
+    carry (syndicated copies repeat it), ties to the earliest (``members`` in date order);
+    else the first report's first words. An untitled first report used to name the story by
+    a cut lead sentence although later reports had a headline."""
+    if first is not None and first.title:
+        return first.title
+    shared = Counter(m.title for m in members if m.title)
+    if shared:
+        return max(shared, key=lambda title: shared[title])  # first seen wins a tie
+    head = first or members[0]
+    return head.lead or None
+
+
 def _stories(articles: list[ArticleMeta]) -> tuple[list[StoryStats], list[str]]:
     by_id = {a.id: a for a in articles}
     groups: dict[str | None, list[ArticleMeta]] = defaultdict(list)
@@ -256,9 +274,8 @@ def _stories(articles: list[ArticleMeta]) -> tuple[list[StoryStats], list[str]]:
         members.sort(key=_date_key)
         first = next((m for m in members if m.first_report), None)
         dates = [m.date for m in members if m.date]
-        head = first or members[0]
         out.append(StoryStats(sid, len(members), [m.id for m in members],
-                              first.id if first else None, head.title or head.lead or None,
+                              first.id if first else None, headline(members, first),
                               min(dates) if dates else None, max(dates) if dates else None))
     out.sort(key=lambda s: (-s.size, s.start or "~", s.id))
     return out, loose

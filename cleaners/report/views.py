@@ -8,10 +8,12 @@ from typing import Any
 
 from markupsafe import Markup
 
+from cleaners.report.layout import brief_members
 from cleaners.report.stats import ArticleMeta, RunStats, StoryStats, is_chrome
 
 
 Reader = Callable[[ArticleMeta], "dict[str, Any] | None"]  # a record back from its metadata
+Href = Callable[["str | None"], "str | None"]  # an article id -> its link from this file, if shown
 OPEN_STORIES = 3  # the largest stories are expanded when the page opens
 
 
@@ -26,6 +28,7 @@ class StoryView:
     open: bool = False  # shown expanded when the page opens
     items: list[dict[str, Any]] = field(default_factory=list)  # top-level reports, date order
     timeline: str = ""
+    more: int = 0  # reports of a giant brief story left to articles.jsonl
 
 
 def _spans(body: str, reused: list[dict[str, Any]]) -> list[tuple[int, int, dict[str, Any]]]:
@@ -50,14 +53,16 @@ def _spans(body: str, reused: list[dict[str, Any]]) -> list[tuple[int, int, dict
     return kept
 
 
-def body_html(body: str, reused: list[dict[str, Any]], known: set[str]) -> Markup:
-    """The cleaned text, escaped, with each reused passage marked and linked to its source."""
+def body_html(body: str, reused: list[dict[str, Any]], href: Href) -> Markup:
+    """The cleaned text, escaped, with each reused passage marked and linked to its source
+    (in whichever file of the report holds it)."""
     out, pos = [], 0
     for start, end, item in _spans(body, reused):
         src = str(item.get("source_id", ""))
         tip = escape(f"reused from {src} ({float(item.get('share', 0)):.1%} of this article)")
         inner = escape(body[start:end])
-        link = (f'<a href="#a-{escape(src)}">{inner}</a>' if src in known else inner)
+        target = href(src)
+        link = f'<a href="{escape(target)}">{inner}</a>' if target else inner
         out.append(escape(body[pos:start]))
         out.append(f'<mark class="reused" title="{tip}">{link}</mark>')
         pos = end
@@ -78,7 +83,7 @@ def _reused_by_source(reused: list[dict[str, Any]]) -> list[tuple[str, float, in
 
 
 def article_view(record: dict[str, Any], meta: ArticleMeta, full: bool,
-                 known: set[str]) -> dict[str, Any]:
+                 href: Href) -> dict[str, Any]:
     """What the template shows of one article; the text and changes only when ``full``."""
     signals = record.get("signals") or {}
     view = {"meta": meta, "r": record, "duplicates": [],
@@ -87,52 +92,65 @@ def article_view(record: dict[str, Any], meta: ArticleMeta, full: bool,
             "story_signal": signals.get("story") or {},
             "reused_sources": _reused_by_source(record.get("reused") or [])}
     if full:
-        view["body"] = body_html(record.get("body") or "", record.get("reused") or [], known)
+        view["body"] = body_html(record.get("body") or "", record.get("reused") or [], href)
         view["changes"] = _changes(record.get("changes") or [])
     return view
 
 
 def _group(members: list[ArticleMeta]) -> tuple[list[ArticleMeta], dict[str, list[ArticleMeta]]]:
-    """Top-level reports and, per canonical id, the duplicates folded under it."""
-    ids = {m.id for m in members}
+    """Top-level reports and, per canonical id, the duplicates folded under it; a copy of a
+    copy folds under the report at the chain's root (else it would show nowhere)."""
+    by_id = {m.id: m for m in members}
     top, folded = [], {}
     for m in members:
-        if m.duplicate_of and m.duplicate_of in ids:
-            folded.setdefault(m.duplicate_of, []).append(m)
-        else:
+        root, seen = m, {m.id}
+        while root.duplicate_of in by_id:
+            if root.duplicate_of in seen:  # a loop of copies: each shown at top level
+                root = m
+                break
+            root = by_id[root.duplicate_of]
+            seen.add(root.id)
+        if root is m:
             top.append(m)
+        else:
+            folded.setdefault(root.id, []).append(m)
     return top, folded
 
 
-def story_views(stats: RunStats, read: Reader, full_budget: int,
-                stories: list[StoryStats] | None = None) -> Iterator[StoryView]:
-    """Stories largest first, each read from the JSONL (``read(meta) -> record``) when its
-    turn comes. Article texts go inline until ``full_budget`` characters of body are used;
-    later stories show one row per article (their text stays in articles.jsonl)."""
+def _items(members: list[ArticleMeta], full: bool, read: Reader,
+           href: Href) -> list[dict[str, Any]]:
+    """The story's top-level reports, each with its duplicates; records read only when full."""
+    top, folded = _group(members)
+    items = []
+    for meta in top:
+        record = read(meta) if full else None
+        item = (article_view(record, meta, True, href) if record is not None
+                else {"meta": meta, "duplicates": []})
+        for dup in folded.get(meta.id, []):
+            dup_record = read(dup) if full else None
+            item["duplicates"].append(article_view(dup_record, dup, True, href)
+                                      if dup_record is not None else {"meta": dup})
+        items.append(item)
+    return items
+
+
+def story_views(stats: RunStats, read: Reader, stories: list[StoryStats], full: set[str],
+                href: Href, open_first: bool = True) -> Iterator[StoryView]:
+    """``stories`` in order, each read from the JSONL (``read(meta) -> record``) when its turn
+    comes: article texts inline for the stories in ``full``, else one brief row per report
+    (their text stays in articles.jsonl), at most :data:`MAX_BRIEF_ROWS` of them."""
     from cleaners.report.plots import timeline
 
     by_id = {m.id: m for m in stats.articles}
-    known = set(by_id)
-    used = 0
-    for rank, story in enumerate(stories if stories is not None else stats.stories):
+    for rank, story in enumerate(stories):
         members = [by_id[i] for i in story.members]
-        full = used < full_budget
-        view = StoryView(story.id, story.size, story.title, story.start, story.end, full,
-                         open=rank < OPEN_STORIES)
-        top, folded = _group(members)
-        for meta in top:
-            record = read(meta) if full else None
-            item = (article_view(record, meta, True, known) if record is not None
-                    else {"meta": meta, "duplicates": []})
-            for dup in folded.get(meta.id, []):
-                dup_record = read(dup) if full else None
-                item["duplicates"].append(article_view(dup_record, dup, True, known)
-                                          if dup_record is not None else {"meta": dup})
-            if record is not None:
-                used += len(record.get("body") or "")
-            view.items.append(item)
+        inline = story.id in full
+        shown = members if inline else brief_members(members)
+        view = StoryView(story.id, story.size, story.title, story.start, story.end, inline,
+                         open=open_first and rank < OPEN_STORIES,
+                         items=_items(shown, inline, read, href), more=len(members) - len(shown))
         if story.size > 1:
             view.timeline = timeline([(m.date or "", m.id, bool(m.first_report),
-                                       bool(m.duplicate_of)) for m in members],
+                                       bool(m.duplicate_of)) for m in shown],
                                      f"timeline of {story.id}")
         yield view

@@ -51,7 +51,8 @@ def strip_chrome(text: str, stops: frozenset[str], title: str | None = None,
     a reader comment thread after the article goes (comments.py)."""
     lines, marks = split_lines(text)
     for line in lines:
-        line.prose, line.words = L.prose_words(line.text, stops)
+        line.tokens = L.words(line.text)
+        line.prose, line.words = L.prose_words(line.text, stops, line.tokens)
     first_body = next((i for i, ln in enumerate(lines) if ln.prose), len(lines))
     entries = [match_line(line.text) for line in lines]  # the lexicon is the costliest signal
     meta = TextMeta()

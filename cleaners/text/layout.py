@@ -39,16 +39,21 @@ class Line:
     wrapped: int = 1  # lines of the dump this block was rebuilt from
     prose: bool = False  # a prose paragraph (lines.is_body_paragraph), set by the chrome step
     words: int = 0  # its word count, set with ``prose``
+    tokens: list[str] | None = None  # its words (lines.words), found once by the chrome step
 
 
 def read_line(raw: str, para: int) -> tuple[Line, int]:
     """The line of ``raw`` (one line of the dump) and how many Markdown marks it lost."""
     text = raw.strip()
-    text, images = MD_IMAGE.subn("", text)
-    linked = sum(len(m.group(1).strip()) for m in MD_LINK.finditer(text))
-    text, links = MD_LINK.subn(lambda m: m.group(1), text)
-    text, heading = MD_HEADING.subn("", text.strip())
-    text = text.strip()
+    images = links = heading = linked = 0
+    if "](" in text:  # every Markdown link and image has it: most lines skip both scans
+        text, images = MD_IMAGE.subn("", text)
+        linked = sum(len(m.group(1).strip()) for m in MD_LINK.finditer(text))
+        text, links = MD_LINK.subn(lambda m: m.group(1), text)
+        text = text.strip()
+    if text.startswith("#"):
+        text, heading = MD_HEADING.subn("", text)
+        text = text.strip()
     line = Line(text, para, indent=len(raw) - len(raw.lstrip()),
                 link=min(linked / max(len(text), 1), 1.0), heading=bool(heading))
     return line, images + links

@@ -54,7 +54,7 @@ def own_signals(line: Line, entry: Entry | None, stops: frozenset[str]) -> list[
     """The line's own signals, in :data:`OWN` order but for the four of its place."""
     text = line.text
     plain = strip_bullet(text)
-    tokens = L.words(plain)
+    tokens = line.tokens if line.tokens is not None and plain == text else L.words(plain)
     n, chars = len(tokens), max(len(plain), 1)
     stop_share = sum(map(stops.__contains__, map(str.lower, tokens))) / n if n else 0.0
     return [

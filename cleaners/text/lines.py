@@ -90,9 +90,10 @@ def is_body_paragraph(line: str, stops: frozenset[str]) -> bool:
     return prose_words(line, stops)[0]
 
 
-def prose_words(line: str, stops: frozenset[str]) -> tuple[bool, int]:
-    """(is_body_paragraph, its word count), the line's words found once."""
-    tokens = words(line)
+def prose_words(line: str, stops: frozenset[str], tokens: list[str] | None = None
+                ) -> tuple[bool, int]:
+    """(is_body_paragraph, its word count), the line's words (``tokens``) found once."""
+    tokens = words(line) if tokens is None else tokens
     n = len(tokens)
     prose = (n >= 12 and ends_sentence(line) and not is_teaser_blurb(line)
              and sum(map(stops.__contains__, map(str.lower, tokens))) / n >= 0.2)

@@ -2,18 +2,41 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import ftfy
+from ftfy.chardata import CONTROL_CHARS, LIGATURES
 
 from cleaners.record import Change
 
 NBSP = re.compile(r"[\u00a0\u2007\u202f]")
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+SPACES = re.compile(r"[ \t\r\f\v]+")
+
+
+FTFY_OPTIONS = {"unescape_html": "auto", "fix_character_width": False, "uncurl_quotes": False,
+                "normalization": "NFC"}
+
+
+@lru_cache(maxsize=1)
+def _rare_characters() -> re.Pattern[str]:
+    """The characters two of ftfy's fixers look for (Latin ligatures, control characters)."""
+    return re.compile("[" + "".join(re.escape(chr(c)) for c in sorted({*LIGATURES, *CONTROL_CHARS}))
+                      + "]")
 
 
 def fix_encoding(text: str) -> tuple[str, list[Change]]:
-    """ftfy's mojibake and entity fixes, each explained; no-break spaces become spaces."""
-    fixed, explanation = ftfy.fix_and_explain(text, unescape_html="auto", fix_character_width=False,
-                                              uncurl_quotes=False, normalization="NFC")
+    """ftfy's mojibake and entity fixes, each explained; no-break spaces become spaces.
+
+    ftfy's ligature and control-character fixers translate the whole text character by
+    character on every pass (a tenth of the text path's time on article text) and find
+    nothing in almost every text: they run only when the text holds one of their
+    characters before or after the fix (the fix is then redone whole, as ftfy does it)."""
+    rare = _rare_characters()
+    fixed, explanation = ftfy.fix_and_explain(text, fix_latin_ligatures=False,
+                                              remove_control_chars=False, **FTFY_OPTIONS)
+    if rare.search(text) or rare.search(fixed):
+        fixed, explanation = ftfy.fix_and_explain(text, **FTFY_OPTIONS)
     changes = [Change("fix_encoding", step[1], step[0]) for step in explanation or []]
     spaces = len(NBSP.findall(fixed))
     if spaces:
@@ -24,8 +47,7 @@ def fix_encoding(text: str) -> tuple[str, list[Change]]:
 
 def normalize_whitespace(text: str) -> str:
     """Paragraphs separated by one blank line, spaces collapsed inside lines."""
-    paragraphs = re.split(r"\n\s*\n", text)
-    cleaned = (re.sub(r"[ \t\r\f\v]+", " ", p).strip() for p in paragraphs)
+    cleaned = (SPACES.sub(" ", p).strip() for p in PARAGRAPH_BREAK.split(text))
     return "\n\n".join(p for p in cleaned if p)
 
 
