@@ -9,12 +9,12 @@ only when the body is too short to read ('und' when there is neither).
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
-
-from langdetect import DetectorFactory
-from langdetect.lang_detect_exception import LangDetectException
+from typing import TYPE_CHECKING, Any
 
 from cleaners.config import LanguageConfig
+
+if TYPE_CHECKING:  # langdetect is imported by its first use: py3langid decides by default
+    from langdetect import DetectorFactory
 
 # py3langid's cost grows with the sample. fundus (258 pages, 25 languages, Zulu and Xhosa
 # among them): the body's first 400, 600, 1000 or 2000 characters all give 258/258 right;
@@ -25,17 +25,29 @@ SAMPLE_CHARS = 1000
 @lru_cache(maxsize=1)
 def langdetect_profiles() -> DetectorFactory:
     """Profiles load once per process (~100 ms); the factory is our own, not langdetect's."""
+    from langdetect import DetectorFactory, detector_factory
+
     factory = DetectorFactory()
-    factory.load_profile(__import__("langdetect").detector_factory.PROFILES_DIRECTORY)
+    factory.load_profile(detector_factory.PROFILES_DIRECTORY)
     return factory
 
 
 @lru_cache(maxsize=1)
 def _langid() -> Any:
-    """py3langid's bundled model, loaded once per process."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    """py3langid's bundled model, loaded once per process: memory-mapped from its unpacked
+    copy in the cache (:mod:`cleaners.cache`), else unpacked in memory by py3langid."""
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE)
+    from cleaners.cache import npz_xz_arrays
+
+    arrays = npz_xz_arrays(MODEL_DIR / MODEL_FILE)
+    if arrays is None:
+        return LanguageIdentifier.from_model_file(MODEL_FILE)
+    # what py3langid's own loader hands its constructor, its copies (the DFA tables as
+    # array('H'/'I'), the outputs as a list of 104,583 ints: 4 MB) as flat views
+    return LanguageIdentifier(arrays["ptc"], arrays["pc"], arrays["classes"].tolist(),
+                              memoryview(arrays["nextmove"]), memoryview(arrays["out_feat"]),
+                              tk_row=memoryview(arrays["nextmove_row"]))
 
 
 def preload() -> None:
@@ -56,6 +68,8 @@ def detect_language(text: str, config: LanguageConfig, detector: str = "langdete
 
 def _probabilities(text: str, seed: int) -> list[Any]:
     """langdetect's ranked languages for ``text``, with our factory and a fixed seed."""
+    from langdetect.lang_detect_exception import LangDetectException
+
     detector = langdetect_profiles().create()
     detector.seed = seed
     detector.append(text)

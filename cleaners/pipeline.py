@@ -1,5 +1,7 @@
 """The per-article path: decode -> extract (HTML) or split the dump header -> repair ->
 metadata. Each step returns its result and what it changed; this module only chains them.
+The extractor (trafilatura, jusText) is imported by the first HTML input: a run of text
+inputs never loads it.
 
 Any failure of one article becomes that article's error record; the batch goes on.
 """
@@ -9,8 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from cleaners.config import Config, TextConfig
-from cleaners.extract import extract_html, parse_html
-from cleaners.extract.parse import defuse_html
+from cleaners.extract.parse import defuse_html, parse_html
 from cleaners.language import SAMPLE_CHARS, choose_language
 from cleaners.metadata import PageMeta, page_metadata
 from cleaners.metadata.dates import crawl_day
@@ -60,6 +61,8 @@ def _run_steps(raw: RawDoc, art: Article, config: Config) -> None:
         tree = parse_html(text, config.extract)
         meta = page_metadata(tree, raw.url, config.metadata, crawled)  # before extraction prunes
         _metadata(art, raw, meta, meta.language, config)  # kept if extraction fails
+        from cleaners.extract.html import extract_html  # the HTML stack, for HTML inputs only
+
         extraction = extract_html(text, tree, raw.url, config.extract)
         text = extraction.body
         art.changes += extraction.changes

@@ -136,7 +136,7 @@ def test_non_english_article_is_kept_whole(tmp_path: Path) -> None:
 
 
 def test_record_count_equals_input_count_with_parallel_jobs(bad_dir: Path, tmp_path: Path) -> None:
-    config = small_limit().with_overrides({"run": {"batch_size": 3}})
+    config = small_limit().with_overrides({"run": {"batch_size": 3, "worker_task": 2}})
     serial = run_records([bad_dir, SEEDS], tmp_path / "a", config, jobs=1)
     parallel = run_records([bad_dir, SEEDS], tmp_path / "b", config, jobs=2)
     assert len(serial) == len(BAD_FILES) + 1 + 5

@@ -9,7 +9,9 @@ n-gram hashes are combined in numpy, which is ~5x faster than hashing each joine
 Signatures are exactly datasketch's ``MinHash`` over those hashes (same permutations, same
 arithmetic; ``hashfunc`` is the identity because the shingles are already xxhash values),
 computed for a whole batch at once in numpy instead of one ``update_batch`` per article
-(tests check the two agree).
+(tests check the two agree). datasketch itself is not imported: its package imports scipy
+and redis (0.7 s of a one-file run's start-up), and its permutations and finaliser are a
+few lines of numpy, kept here.
 """
 from __future__ import annotations
 
@@ -19,8 +21,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import xxhash
-from datasketch import MinHash
-from datasketch.minhash import _fmix
 
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 WORD = re.compile(r"\w+")
@@ -100,6 +100,30 @@ def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return keys
 
 
+# datasketch 2.0's MurmurHash3 32-bit finaliser (datasketch.minhash._FMIX_CONSTANTS[32])
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35),
+           np.uint32(16))
+
+
+def fmix32(hv: np.ndarray) -> np.ndarray:
+    """datasketch's ``_fmix(hv, 32)``: a bijection on uint32 that spreads weak hashes."""
+    s1, m1, s2, m2, s3 = _FMIX32
+    hv = hv ^ (hv >> s1)
+    hv = hv * m1
+    hv = hv ^ (hv >> s2)
+    hv = hv * m2
+    return hv ^ (hv >> s3)
+
+
+def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch 2.0's ``affine32`` permutations ``(a, b)`` for ``seed`` (its
+    ``MinHash._init_permutations``): odd multipliers, so each map is a bijection."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
 class Signer:
     """datasketch MinHash signatures (``num_perm`` x uint32) for many shingle sets at once.
 
@@ -107,9 +131,8 @@ class Signer:
     ``a*h + b mod 2**32``; no modulo by a prime, so numpy does it at memory speed.
     """
 
-    def __init__(self, num_perm: int, seed: int = 1, chunk: int = 1 << 21) -> None:
-        proto = MinHash(num_perm=num_perm, seed=seed, hashfunc=int, scheme="affine32")
-        self.a, self.b = (np.asarray(p, dtype=np.uint32) for p in proto.permutations)
+    def __init__(self, num_perm: int, seed: int = 1, chunk: int = 1 << 19) -> None:
+        self.a, self.b = permutations(num_perm, seed)
         self.num_perm = num_perm
         self.chunk = max(1, chunk // num_perm)  # shingles per numpy step: bounds temporaries
 
@@ -123,9 +146,10 @@ class Signer:
         if not lens.sum():
             return out.T.copy()
         owner = np.repeat(np.arange(len(sets)), lens)
-        allh = _fmix(np.concatenate([s for s in sets if len(s)]).astype(np.uint32), 32)
+        allh = fmix32(np.concatenate([s for s in sets if len(s)]).astype(np.uint32))
         for start in range(0, len(allh), self.chunk):
-            phv = self.a[:, None] * allh[None, start:start + self.chunk] + self.b[:, None]
+            phv = self.a[:, None] * allh[None, start:start + self.chunk]
+            phv += self.b[:, None]  # in place: one chunk-sized temporary, 2 MB
             rows = owner[start:start + self.chunk]
             starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
             idx = rows[starts]

@@ -1,5 +1,28 @@
-"""Extract step: an HTML page to its article text."""
-from cleaners.extract.html import Extraction, extract_html
-from cleaners.extract.parse import parse_html
+"""Extract step: an HTML page to its article text.
+
+``extract_html`` (trafilatura, jusText: 0.2 s to import) loads on first use (:pep:`562`),
+so that a run of text inputs, which parses no HTML, never imports them;
+``cleaners.extract.parse`` needs lxml alone.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cleaners.extract.html import Extraction, extract_html
+    from cleaners.extract.parse import parse_html
 
 __all__ = ["Extraction", "extract_html", "parse_html"]
+_HOMES = {"Extraction": "cleaners.extract.html", "extract_html": "cleaners.extract.html",
+          "parse_html": "cleaners.extract.parse"}
+
+
+def __getattr__(name: str) -> Any:
+    """``cleaners.extract.extract_html`` and the others, imported when first asked for."""
+    if name not in _HOMES:
+        raise AttributeError(f"module 'cleaners.extract' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value
