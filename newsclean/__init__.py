@@ -12,7 +12,9 @@ CLI, which lives here) stays fast and never imports the pipeline, let alone Pref
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cleaners.lazy import lazy_names
 
 if TYPE_CHECKING:
     from cleaners.config import Config
@@ -24,15 +26,7 @@ _HOMES = {"Article": "cleaners.record", "Config": "cleaners.config",
           "clean": "newsclean.api", "clean_many": "newsclean.api"}
 
 
-def __getattr__(name: str) -> Any:
-    """``newsclean.clean`` and the others, imported from their modules when first asked for."""
-    if name not in _HOMES:
-        raise AttributeError(f"module 'newsclean' has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(_HOMES[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOMES, globals())
 
 
 def __dir__() -> list[str]:

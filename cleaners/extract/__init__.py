@@ -6,7 +6,9 @@ so that a run of text inputs, which parses no HTML, never imports them;
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from cleaners.lazy import lazy_names
 
 if TYPE_CHECKING:
     from cleaners.extract.html import Extraction, extract_html
@@ -17,12 +19,4 @@ _HOMES = {"Extraction": "cleaners.extract.html", "extract_html": "cleaners.extra
           "parse_html": "cleaners.extract.parse"}
 
 
-def __getattr__(name: str) -> Any:
-    """``cleaners.extract.extract_html`` and the others, imported when first asked for."""
-    if name not in _HOMES:
-        raise AttributeError(f"module 'cleaners.extract' has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(_HOMES[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _HOMES, globals())
