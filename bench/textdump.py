@@ -194,6 +194,30 @@ def report(project: dict, unseen: dict, pool: Pool) -> list[str]:
     return failures
 
 
+def by_fold(project: dict, folds: int) -> None:
+    """Each held-out fold's F1 per set (its worst renderer and the renderers' mean, the
+    clean text aside), then the worst fold: a figure pooled over the folds hides none."""
+    print(f"\n{'set':<8} {'fold':>4} {'dumps':>6} {'worst renderer':<15} {'F1':>7} {'mean':>7}")
+    for corpus in sorted({c for c, _ in project}):
+        worst = []
+        for k in range(folds):
+            f1s, n = {}, 0
+            for (c, renderer), (preds, dumps) in project.items():
+                pick = [i for i, d in enumerate(dumps) if T.fold_of(d.domain, folds) == k]
+                if c != corpus or renderer == linecorpus.CLEAN or not pick:
+                    continue
+                f1s[renderer] = score([preds[i] for i in pick], [dumps[i] for i in pick])["f1"]
+                n += len(pick)
+            if f1s:
+                name = min(f1s, key=f1s.get)
+                worst.append((f1s[name], k + 1, name))
+                print(f"{corpus:<8} {k + 1:>4} {n:>6} {name:<15} {f1s[name]:7.4f} "
+                      f"{statistics.fmean(f1s.values()):7.4f}")
+        if worst:
+            f1, k, name = min(worst)
+            print(f"{corpus:<8} worst fold {k}: {name} {f1:.4f}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--folds", type=int, default=5)
@@ -216,6 +240,7 @@ def main() -> int:
                   for r in filter(None, args.unseen.split(","))}
         nearby = sensitivity(docs, fold0, args.folds, pool, project)
         failures = report(project, unseen, pool)
+        by_fold(project, args.folds)
     print("\nsensitivity, fold 1 held out: F1 at line_threshold "
           + ", ".join(f"{c} t={t}: {f:.4f}" for (c, t), f in sorted(nearby.items())))
     sample = [d.dump for d in docs if d.dump.renderer == "browser"][:300]
