@@ -60,40 +60,38 @@ class Trees:
             frontier, depth = np.concatenate([self.left[inner], self.right[inner]]), depth + 1
         object.__setattr__(self, "depth", depth)
 
-    def _scores(self, x: np.ndarray) -> np.ndarray:
-        """Every (row, tree) path stepped ``depth`` times: a leaf is its own child, so a path
-        that reached one stays (a third faster than stepping only the paths still inside)."""
-        n, width, trees = len(x), x.shape[1], len(self.roots)
+    def _paths(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every (row, tree) path at its root: ``x`` flat, the paths' nodes, and each path's
+        row offset in the flat ``x``."""
+        n, width = x.shape
         flat = np.ascontiguousarray(x, dtype=float).ravel()
-        node = np.tile(self.roots, n)
-        base = np.repeat(np.arange(n) * width, trees)
+        return flat, np.tile(self.roots, n), np.repeat(np.arange(n) * width, len(self.roots))
+
+    def _scores(self, x: np.ndarray) -> np.ndarray:
+        """Every path stepped ``depth`` times: a leaf is its own child, so a path that reached
+        one stays (a third faster than stepping only the paths still inside)."""
+        flat, node, base = self._paths(x)
         for _ in range(self.depth):
             go_right = flat[base + self.feature[node]] > self.threshold[node]
             node = self.children[node, go_right.view(np.int8)]
-        return self.value[node].reshape(n, trees).sum(axis=1) + self.bias
+        return self.value[node].reshape(len(x), -1).sum(axis=1) + self.bias
 
-    def _walk(self, x: np.ndarray, explain: bool) -> tuple[np.ndarray, np.ndarray | None]:
-        """Every (row, tree) path at once, each step only on the paths not yet at a leaf."""
-        n, width, trees = len(x), x.shape[1], len(self.roots)
-        flat = np.ascontiguousarray(x, dtype=float).ravel()
-        node = np.tile(self.roots, n)
-        base = np.repeat(np.arange(n) * width, trees)  # each path's row offset in ``flat``
-        contrib = np.zeros(x.shape) if explain else None
+    def contributions(self, x: np.ndarray) -> np.ndarray:
+        """Per row and signal, the change of the expected output along the row's paths
+        (Saabas), each step on the paths not yet at a leaf."""
+        flat, node, base = self._paths(x)
+        width = x.shape[1]
+        contrib = np.zeros(x.shape)
         active = np.flatnonzero(~self.leaf[node])
         while active.size:
             at = node[active]
             feature = self.feature[at]
             go_right = flat[base[active] + feature] > self.threshold[at]
             child = self.children[at, go_right.view(np.int8)]
-            if explain:
-                np.add.at(contrib, (base[active] // width, feature),
-                          self.value[child] - self.value[at])
+            np.add.at(contrib, (base[active] // width, feature), self.value[child] - self.value[at])
             node[active] = child
             active = active[~self.leaf[child]]
-        return self.value[node].reshape(n, trees).sum(axis=1) + self.bias, contrib
-
-    def contributions(self, x: np.ndarray) -> np.ndarray:
-        return self._walk(x, True)[1]
+        return contrib
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self._scores(x)))
