@@ -15,7 +15,7 @@ other sites), the sensitivity to ``line_threshold`` (fold 1), and the text path'
 Metric: WCXB's (bag-of-words F1 per page, mean over pages; score_wcxb.py imported). What is
 scored is what each gold holds: WCXB's gold is the article body (its headline is mostly
 left out), Dragnet's keeps the headline and stops where its comment thread starts (the
-``!@#$%^&*() COMMENTS`` line of 406 golds), so on Dragnet the record's title and body are
+``!@#$%^&*() COMMENTS`` line of 406 golds, typed 3 other ways in 3 more), so on Dragnet the record's title and body are
 scored against the gold cut there, as bench/extraction.py scores the HTML path.
 
 An article is *lost* when the raw dump holds it (recall > 0.9) and the cleaned text keeps
