@@ -29,7 +29,7 @@ error record a kind and message). The reference: ``trafilatura.extract`` (librar
 defaults) over the same HTML pages (the same bytes, decoded as UTF-8) in a Pool(2).
 
 Targets: 100% accounted for, peak memory (tree PSS) <= 1.5 GB, newsclean's articles/s over all
-inputs >= 0.6 x trafilatura's docs/s over the HTML part. Exit 1 on a miss.
+inputs >= 0.85 x trafilatura's docs/s over the HTML part (issue 37). Exit 1 on a miss.
 
     .venv/bin/python bench/load.py [--n 100000] [--seed 8] [--rebuild] [--keep]
 """
@@ -58,7 +58,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from loadcorpus import corpus_dir  # noqa: E402
 
 CLI = ROOT / ".venv/bin/newsclean"
-MAX_RSS_MB, MIN_SPEED_RATIO = 1536.0, 0.6
+MAX_RSS_MB, MIN_SPEED_RATIO = 1536.0, 0.85  # issue 37 (0.6 before it)
 
 # ----------------------------------------------------------------------------- reference
 

@@ -52,17 +52,16 @@ def sentences(text: str, words: list[Word], quoted: list[bool], stops: frozenset
     ends = np.array([m.end() for m in SENTENCE.finditer(text)], dtype=np.int64)
     starts = np.array([s for _, s, _ in words], dtype=np.int64)
     number = np.unique(np.searchsorted(ends, starts, side="right"), return_inverse=True)[1]
-    plain = [w not in stops and w.isalpha() and not text[a].isupper() for w, a, _ in words]
-    codes, flags = [], []
-    for i in range(len(words) - 2):
-        gram = [w for w, _, _ in words[i:i + 3]]
-        if number[i] != number[i + 2] or not any(plain[i:i + 3]):
-            continue
-        code = xxhash.xxh64_intdigest(" ".join(gram).encode(), seed=SEED) & ~int(MASK)
-        codes.append(code | min(int(number[i]), int(MASK)))
-        flags.append(quoted[i])
+    plain = np.fromiter((w not in stops and w.isalpha() and not text[a].isupper()
+                         for w, a, _ in words), dtype=bool, count=len(words))
+    # trigram i: one sentence, one plain word at least
+    kept = np.flatnonzero((number[:-2] == number[2:]) & (plain[:-2] | plain[1:-1] | plain[2:]))
+    lowered = [w for w, _, _ in words]
+    hashes = np.fromiter((xxhash.xxh64_intdigest(" ".join(lowered[i:i + 3]).encode(), seed=SEED)
+                          for i in kept.tolist()), dtype=np.uint64, count=len(kept))
+    codes = (hashes & ~MASK) | np.minimum(number[kept].astype(np.uint64), MASK)
     spans = [(words[first][1], words[last][2]) for first, last in _bounds(number)]
-    return Sentences(np.array(codes, dtype=np.uint64), np.array(flags, dtype=bool),
+    return Sentences(codes, np.asarray(quoted, dtype=bool)[kept],
                      np.array(spans, dtype=np.int64).reshape(-1, 2))
 
 
@@ -88,7 +87,8 @@ def aligned(mine: np.ndarray, theirs: np.ndarray, share: float, min_hits: int
     """The sentences of an article (``mine``: its :meth:`Sentences.own` codes) that one
     sentence of another article (``theirs``: its codes) holds >= ``share`` of the trigrams
     of, and >= ``min_hits`` of them: sentence number -> trigrams held."""
-    theirs = np.unique(theirs)
+    if len(theirs) > 1 and not (theirs[1:] > theirs[:-1]).all():  # the store's are sorted
+        theirs = np.unique(theirs)
     if not len(mine) or not len(theirs):
         return {}
     keys, their_keys = mine >> np.uint64(SENT_BITS), theirs >> np.uint64(SENT_BITS)

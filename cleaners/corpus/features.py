@@ -1,5 +1,5 @@
 """What the corpus step needs of a batch that does not depend on the index: MinHash
-signatures, story terms, originality shingles and facts. They are pure functions of the articles,
+signatures, story terms, originality shingles, facts and reuse anchors. They are pure functions of the articles,
 so worker processes (``--jobs``, Dask workers) compute them beside extraction and cleaning,
 and the one process that writes the index only looks them up (but for the articles whose
 bodies its site-template step changed: :func:`refreshed`)."""
@@ -10,9 +10,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from cleaners.config import Config
+from cleaners.corpus.align import anchors
 from cleaners.corpus.completeness import facts
 from cleaners.corpus.dedupe import Signed, sign_batch
 from cleaners.corpus.originality import Shingles, shingles
+from cleaners.corpus.reuse import winnowed
 from cleaners.corpus.stories import batch_terms
 from cleaners.corpus.stories.terms import Terms
 from cleaners.record import Article
@@ -26,6 +28,7 @@ class Features:
     terms: list[Terms]
     grams: list[Shingles]
     facts: list[set[str]]  # names and numbers (completeness)
+    anchors: list[np.ndarray]  # uint64: what the reuse index files the article under
 
     @classmethod
     def joined(cls, parts: list[Features]) -> Features:
@@ -39,13 +42,15 @@ class Features:
                         [b for p in parts for b in p.signed.bands],
                         [s for p in parts for s in p.signed.sizes])
         return cls(signed, [t for p in parts for t in p.terms],
-                   [g for p in parts for g in p.grams], [f for p in parts for f in p.facts])
+                   [g for p in parts for g in p.grams], [f for p in parts for f in p.facts],
+                   [a for p in parts for a in p.anchors])
 
     @classmethod
     def picked(cls, rows: list[tuple[Features, int]]) -> Features:
         """The features of a batch whose i-th live article is the ``n``-th of ``source``'s,
         for ``rows[i] = (source, n)``."""
-        where = {(id(fx), r): j for fx, _ in rows for j, r in enumerate(fx.signed.rows)}
+        sources = {id(fx): fx for fx, _ in rows}  # two: the worker's and the refreshed
+        where = {(key, r): j for key, fx in sources.items() for j, r in enumerate(fx.signed.rows)}
         signs = [(i, fx.signed, where[id(fx), n]) for i, (fx, n) in enumerate(rows)
                  if (id(fx), n) in where]
         empty = rows[0][0].signed.sigs[:0]
@@ -53,7 +58,7 @@ class Features:
                         np.concatenate([empty] + [s.sigs[j:j + 1] for _, s, j in signs]),
                         [s.bands[j] for _, s, j in signs], [s.sizes[j] for _, s, j in signs])
         return cls(signed, [fx.terms[n] for fx, n in rows], [fx.grams[n] for fx, n in rows],
-                   [fx.facts[n] for fx, n in rows])
+                   [fx.facts[n] for fx, n in rows], [fx.anchors[n] for fx, n in rows])
 
 
 def refreshed(features: Features, before: list[Article], arts: list[Article],
@@ -78,6 +83,15 @@ def live_of(arts: list[Article]) -> list[Article]:
 
 def batch_features(arts: list[Article], config: Config) -> Features:
     live = live_of(arts)
+    grams = [shingles(a.body or "", language=a.language) for a in live]
     return Features(signed=sign_batch(live, config.dedupe), terms=batch_terms(live, config.stories),
-                    grams=[shingles(a.body or "", language=a.language) for a in live],
-                    facts=[facts(a.body or "") for a in live])
+                    grams=grams, facts=[facts(a.body or "") for a in live],
+                    anchors=[reuse_anchors(g, config) for g in grams])
+
+
+def reuse_anchors(grams: Shingles, config: Config) -> np.ndarray:
+    """The reuse index's keys of an article (:mod:`~cleaners.corpus.reuse`): its winnowed
+    5-grams, then its sampled trigrams."""
+    return np.array(winnowed(grams.hashes, config.stories.reuse_window)
+                    + anchors(grams.sentences, config.originality.trigram_sample),
+                    dtype=np.uint64)

@@ -52,19 +52,28 @@ class Shingles:
 def shingles(text: str, n: int = 5, language: str | None = None) -> Shingles:
     """``language`` picks the stop words that trigrams for alignment need besides."""
     words = [(m.group(0).lower(), m.start(), m.end()) for m in WORD.finditer(text)]
+    lowered = [w for w, _, _ in words]
+    starts = np.fromiter((a for _, a, _ in words), dtype=np.int64, count=len(words))
+    ends = np.fromiter((b for _, _, b in words), dtype=np.int64, count=len(words))
+    count = max(len(words) - n + 1, 0)
+    hashes = np.fromiter((xxhash.xxh64_intdigest(" ".join(lowered[i:i + n]).encode())
+                          for i in range(count)), dtype=np.uint64, count=count)
+    spans = np.stack([starts[:count], ends[n - 1:n - 1 + count]], axis=1).reshape(-1, 2)
     quotes = [(m.start(1), m.end(1)) for m in QUOTED.finditer(text)]
-    hashes, spans, quoted = [], [], []
-    for i in range(len(words) - n + 1):
-        gram = words[i:i + n]
-        start, end = gram[0][1], gram[-1][2]
-        hashes.append(xxhash.xxh64_intdigest(" ".join(w for w, _, _ in gram).encode()))
-        spans.append((start, end))
-        quoted.append(any(qs <= start and end <= qe for qs, qe in quotes))
-    in_quote = [any(qs <= a and c <= qe for qs, qe in quotes)
-                for (_, a, _), (_, _, c) in zip(words, words[2:])]
-    return Shingles(np.array(hashes, dtype=np.uint64),
-                    np.array(spans, dtype=np.int64).reshape(-1, 2), np.array(quoted, dtype=bool),
+    trigrams = max(len(words) - 2, 0)
+    in_quote = _inside(quotes, starts[:trigrams], ends[2:2 + trigrams])
+    return Shingles(hashes, spans, _inside(quotes, spans[:, 0], spans[:, 1]),
                     sentences(text, words, in_quote, stop_words(language)))
+
+
+def _inside(quotes: list[tuple[int, int]], starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Whether each character span lies inside one of ``quotes`` (in text order, apart):
+    only the last quotation opening at or before a span's start can hold it."""
+    if not quotes:
+        return np.zeros(len(starts), dtype=bool)
+    opens, closes = np.array(quotes, dtype=np.int64).T
+    last = np.searchsorted(opens, starts, side="right") - 1
+    return (last >= 0) & (ends <= closes[np.maximum(last, 0)])
 
 
 Source = Callable[[list[int]], "list[str | None]"]  # n-grams -> the earliest earlier holders

@@ -12,6 +12,7 @@ given, so memory holds one batch's anchors, not the corpus'.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -29,6 +30,16 @@ class Doc:
     id: str
     rank: Rank
     when: float | None
+
+
+def winnowed(hashes: np.ndarray, window: int) -> list[int]:
+    """The smallest hash of every ``window`` consecutive ones (uint64, in text order), sorted."""
+    w = min(window, len(hashes))
+    if not w:
+        return []
+    windows = np.lib.stride_tricks.sliding_window_view(hashes, w)
+    picked = windows.argmin(axis=1) + np.arange(len(windows))
+    return sorted(set(hashes[picked].tolist()))
 
 
 class ReuseArchive(Protocol):
@@ -51,12 +62,7 @@ class ReuseIndex:
 
     def anchors(self, hashes: np.ndarray) -> list[int]:
         """The winnowed 5-grams of an article's 5-gram hashes (uint64, in text order), sorted."""
-        w = min(self.config.reuse_window, len(hashes))
-        if not w:
-            return []
-        windows = np.lib.stride_tricks.sliding_window_view(hashes, w)
-        picked = windows.argmin(axis=1) + np.arange(len(windows))
-        return sorted(set(hashes[picked].tolist()))
+        return winnowed(hashes, self.config.reuse_window)
 
     def add_batch(self, batch: list[tuple[Doc, list[int]]]) -> list[list[Doc]]:
         """Index a batch's articles (each with its :meth:`anchors`), then return for each the
@@ -84,13 +90,25 @@ class ReuseIndex:
         return found
 
     def _earlier(self, doc: Doc, anchors: list[int], known: dict[int, Doc]) -> list[Doc]:
-        span = self.config.reuse_days * DAY
-        shared = Counter(k for a in anchors for k in self.postings[a])
-        found = [known[k] for k in shared if known[k].rank < doc.rank
-                 and (doc.when is None or known[k].when is None
-                      or doc.when - known[k].when <= span)]
-        found.sort(key=lambda d: (-shared[d.rank[1]], d.rank))
-        return found[: self.config.reuse_sources]
+        """The ``reuse_sources`` earlier articles within ``reuse_days`` sharing most anchors
+        (ties: the earlier). Articles are tried most shared first, and the walk stops below
+        the count of the last one needed: a thousand postings an article (bench/load.py)
+        name a few hundred articles, most sharing one anchor."""
+        span, need = self.config.reuse_days * DAY, self.config.reuse_sources
+        shared = Counter(chain.from_iterable(map(self.postings.__getitem__, anchors)))
+        found: list[tuple[int, Doc]] = []
+        floor = 0
+        for key, count in shared.most_common():
+            if count < floor:
+                break
+            other = known[key]
+            if other.rank < doc.rank and (doc.when is None or other.when is None
+                                          or doc.when - other.when <= span):
+                found.append((count, other))
+                if len(found) == need:
+                    floor = count
+        found.sort(key=lambda cd: (-cd[0], cd[1].rank))
+        return [other for _, other in found[:need]]
 
     def pending(self) -> tuple[dict[int, list[int]], list[Doc]]:
         """The anchors and articles added since the last call, for an archive to save."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 import numpy as np
 
 from cleaners.config import Config
-from cleaners.corpus.align import anchors
 from cleaners.corpus.completeness import completeness
 from cleaners.corpus.features import Features, batch_features, live_of, refreshed
 from cleaners.corpus.originality import Shingles, originality
@@ -69,7 +68,7 @@ class CorpusStage:
             if "copy_of" not in art.signals.get("story", {}):  # a copy counts once
                 self._texts_now[self._story_key(art)].add(art.body or "", fx)
             self._texts.remember(self._story_key(art), rank, art.id)
-        earlier = self._earlier(batch, ranks)
+        earlier = self._earlier(batch, ranks, features.anchors)
         canon = self._canonical_grams(batch)
         for (art, grams), fx, rank, others in zip(batch, features.facts, ranks, earlier):
             self._score(art, grams, fx, rank, self._texts_now[self._story_key(art)], canon,
@@ -175,13 +174,14 @@ class CorpusStage:
             members.setdefault(self._story_key(art), []).append((rank, art.id))
         return members
 
-    def _earlier(self, batch: list[tuple[Article, Shingles]], ranks: list[Rank]) -> list[Earlier]:
+    def _earlier(self, batch: list[tuple[Article, Shingles]], ranks: list[Rank],
+                 keys: list[np.ndarray]) -> list[Earlier]:
         """Per article, which of its n-grams the earlier articles of any story that the
-        reuse index names (quoted or not: its own text may be another's quote) had first."""
-        index, sample = self._reuse.index, self.config.originality.trigram_sample
-        found = index.add_batch([(Doc(art.id, rank, timestamp(art.date)),
-                                  index.anchors(grams.hashes) + anchors(grams.sentences, sample))
-                                 for (art, grams), rank in zip(batch, ranks)])
+        reuse index names (quoted or not: its own text may be another's quote) had first.
+        ``keys``: the articles' reuse anchors (:func:`~.features.reuse_anchors`)."""
+        index = self._reuse.index
+        found = index.add_batch([(Doc(art.id, rank, timestamp(art.date)), anchors.tolist())
+                                 for (art, _), rank, anchors in zip(batch, ranks, keys)])
         self._found = {art.id: [d.id for d in docs] for (art, _), docs in zip(batch, found)}
         self._codes([i for docs in self._found.values() for i in docs])  # read at once
         ids = {d.id for docs in found for d in docs}

@@ -18,6 +18,8 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
+from operator import mul
 from pathlib import Path
 
 from cleaners.corpus.stories.model import DAY, Story
@@ -31,7 +33,8 @@ def _field(term: str) -> str:
     return term[:2] if term[1:2] == ":" else ""
 
 
-Parts = tuple[tuple[tuple[str, tuple[tuple[str, float], ...]], ...], dict[str, float]]
+Field = tuple[str, tuple[str, ...], tuple[float, ...]]  # field, its terms, their weights
+Parts = tuple[tuple[Field, ...], dict[str, float]]
 
 
 def split(wvec: dict[str, float]) -> Parts:
@@ -40,7 +43,8 @@ def split(wvec: dict[str, float]) -> Parts:
     parts: dict[str, list[tuple[str, float]]] = {f: [] for f in FIELDS}
     for term, w in wvec.items():
         parts[_field(term)].append((term, w))
-    return (tuple((f, tuple(tw)) for f, tw in parts.items()),
+    return (tuple((f, tuple(t for t, _ in tw), tuple(w for _, w in tw))
+                  for f, tw in parts.items()),
             {f: sum(w * w for _, w in tw) for f, tw in parts.items()})
 
 
@@ -48,7 +52,7 @@ def field_norms(story: Story, idf: dict[str, float]) -> dict[str, float]:
     """The squared length of each field of a story's IDF-weighted centroid."""
     sq = dict.fromkeys(FIELDS, 0.0)
     for term, c in story.centroid.items():
-        sq[_field(term)] += (c * idf[term]) ** 2
+        sq[term[:2] if term[1:2] == ":" else ""] += (c * idf[term]) ** 2
     return sq
 
 
@@ -61,8 +65,9 @@ def features(parts: Parts, when: float | None, words: int, story: Story,
     centroid, (fields, a_sq) = story.centroid, parts
     c_sq = story_sq if story_sq is not None else field_norms(story, idf)
     cells = []
-    for f, terms in fields:
-        dot = sum(w * centroid.get(t, 0.0) * idf[t] for t, w in terms)
+    for f, terms, weights in fields:  # sum(w * centroid.get(t, 0.0) * idf[t]), at C speed
+        dot = sum(map(mul, map(mul, weights, map(centroid.get, terms, repeat(0.0))),
+                      map(idf.__getitem__, terms)))
         cells.append(dot / math.sqrt(a_sq[f] * c_sq[f]) if a_sq[f] and c_sq[f] else 0.0)
     return [cosine, *cells, math.log1p(_gap_days(when, story)),
             math.log1p(min(words, story.mean_words or words)), math.log1p(story.count)]
