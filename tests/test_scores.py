@@ -3,6 +3,8 @@ from __future__ import annotations
 
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from collections import Counter
 import statistics
@@ -10,7 +12,7 @@ import statistics
 from cleaners.config import Config
 from cleaners.corpus.align import SENTENCE
 from cleaners.corpus.completeness import completeness, facts, key_facts
-from cleaners.corpus.originality import originality, shingles
+from cleaners.corpus.originality import QUOTED, WORD, originality, shingles
 from cleaners.corpus.stage import CorpusStage
 from cleaners.record import Article
 from cleaners.store import Store
@@ -153,3 +155,17 @@ def test_rewritten_passages_carry_offsets_and_source(seeds):
         assert body[p["start"]:p["end"]] == p["text"] and p["text"].strip() == p["text"]
     assert sum(p["share"] for p in later.reused) == pytest.approx(
         1 - later.scores["originality"], abs=1e-3)
+
+
+@given(st.lists(st.sampled_from(["word", "Name", "of", "the", "“", "”", '"', ". ", "\n"]),
+                max_size=80))
+@settings(max_examples=200, deadline=None)
+def test_quoted_n_grams_are_those_inside_a_quotation(parts) -> None:
+    """The vectorised quotation test of each 5-gram and trigram equals the plain reading:
+    a span is quoted when one quotation (the pattern's matches) holds all of it."""
+    text = " ".join(parts)
+    got = shingles(text)
+    quotes = [(m.start(1), m.end(1)) for m in QUOTED.finditer(text)]
+    inside = [any(a <= s and e <= b for a, b in quotes) for s, e in got.spans.tolist()]
+    assert got.quoted.tolist() == inside
+    assert len(got.hashes) == len(got.spans) == max(len(WORD.findall(text)) - 4, 0)
