@@ -34,8 +34,11 @@ def clean_batch(raws: Iterable[RawDoc], config: Config) -> Cleaned:
         memory.trim()  # the previous part's pages
         arts = process_batch(part, config)
         parts.append((arts, batch_features(arts, config)))
-    if not parts:
-        return [], batch_features([], config)
+    return joined_parts(parts) if parts else ([], batch_features([], config))
+
+
+def joined_parts(parts: list[Cleaned]) -> Cleaned:
+    """Consecutive parts of a batch as the whole batch: its records and features in order."""
     return [a for arts, _ in parts for a in arts], Features.joined([f for _, f in parts])
 
 
@@ -106,8 +109,7 @@ def start_worker(nice: int) -> None:
 
 def joined(futures: list[Future[bytes]]) -> Cleaned:
     """One batch from the results of its tasks, in order."""
-    parts: list[Cleaned] = [pickle.loads(future.result()) for future in futures]
-    return [a for arts, _ in parts for a in arts], Features.joined([f for _, f in parts])
+    return joined_parts([pickle.loads(future.result()) for future in futures])
 
 
 def worker_context() -> BaseContext:

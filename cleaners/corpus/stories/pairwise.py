@@ -52,7 +52,7 @@ def field_norms(story: Story, idf: dict[str, float]) -> dict[str, float]:
     """The squared length of each field of a story's IDF-weighted centroid."""
     sq = dict.fromkeys(FIELDS, 0.0)
     for term, c in story.centroid.items():
-        sq[term[:2] if term[1:2] == ":" else ""] += (c * idf[term]) ** 2
+        sq[_field(term)] += (c * idf[term]) ** 2
     return sq
 
 
