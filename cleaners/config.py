@@ -239,6 +239,16 @@ class TemplateConfig:
         "articles of a site its counts halve, so a line seen once goes and a template line "
         "(on most pages) keeps its share; a site's new template line counts after about 50 "
         "of its articles (within one batch after 3)")
+    copy_jaccard: float = setting(
+        1 / 3, "two articles of a site whose word 3-grams' Jaccard is >= 1/3 are one article "
+        "to the template count (a re-crawl, a re-post, an update): their shared lines are the "
+        "article's, not the site's. 1/3 is DedupeConfig.min_containment (0.5) between texts "
+        "of equal size; copies with 5% of words edited are at ~0.75, distinct reports of one "
+        "story share <= 0.05 (seeds)")
+    sketch_size: int = setting(
+        16, "a bottom-16 sketch of an article's 3-grams estimates that Jaccard within ~0.12 "
+        "(one sd at 1/3), far inside the gap between copies (>= 0.6) and distinct articles "
+        "(<= 0.05); a site remembers the sketches of its last site_window articles")
     max_site_lines: int = setting(
         500, "the store keeps at most 500 lines per site (the least counted, then the longest "
         "unseen go first): with lines of at most max_words words, under ~100 KB a site. A "

@@ -167,3 +167,69 @@ def test_features_of_the_changed_articles_are_computed_again() -> None:
     assert fresh.terms == again.terms and fresh.facts == again.facts
     for a, b in zip(fresh.grams, again.grams):
         assert (a.hashes == b.hashes).all() and (a.sentences.codes == b.sentences.codes).all()
+
+
+# -- a site's copies of one article count once -------------------------------------------
+
+G5 = SHARED / "bench/stories/giveme5w1h_dev/articles.jsonl"
+MAIL = ["26a9388ddd4e112acfd099c575d8c270d7b7b507b0776ac615a7c724",  # 20 short paragraphs
+        "38d0e444ccfeab58ce2f6b8b89eec7adbf4a671d9c593aa46799c496",
+        "969967bf51a018dc15eccf7862ad7be4ff32836b6e9bd0f37d6dd271"]
+
+
+def mail_articles() -> dict[str, str]:
+    """Three real Daily Mail reports of three events (Giveme5W1H dev), by id."""
+    rows = (json.loads(line) for line in G5.read_text(encoding="utf-8").splitlines())
+    found = {row["id"]: row["text"] for row in rows if row["id"] in MAIL}
+    return {rec_id: found[rec_id] for rec_id in MAIL}
+
+
+def copies(text: str) -> list[str]:
+    """The article crawled again, and updated: every 15th word replaced, a line added."""
+    edited = "\n".join(" ".join("said" if i % 15 == 14 else w for i, w in enumerate(line.split()))
+                       for line in text.split("\n"))
+    return [text, edited + "\n\nThis article was updated with a statement from police."]
+
+
+def site_feed(path: Path, bodies: list[tuple[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8") as fh:
+        for rec_id, body in bodies:
+            fh.write(json.dumps({"id": rec_id, "site": "Daily Mail",
+                                 "text": f"{body}\n\n{TEMPLATE}"}) + "\n")
+    return path
+
+
+def short_lines(text: str) -> list[str]:
+    return [p.strip() for p in text.split("\n") if 0 < len(p.split()) <= 25]
+
+
+def test_a_sites_copies_of_one_article_keep_its_short_lines(tmp_path: Path) -> None:
+    """An article re-crawled and updated in one batch, beside two other reports of the site:
+    its short paragraphs (on 3 of the 5 records, above min_share) are its own, not the
+    site's; they stay in every copy, the site's line shared by the three articles goes."""
+    text = mail_articles()
+    alone = run_records([site_feed(tmp_path / "a.jsonl", list(text.items()))], tmp_path / "a")
+    original = alone[0]["body"]
+    kept = [line for line in short_lines(text[MAIL[0]]) if line in original]
+    assert len(kept) >= 10 and all(stripped(rec) for rec in alone)
+    bodies = [*text.items(), *((f"copy-{i}", body) for i, body in enumerate(copies(text[MAIL[0]])))]
+    records = run_records([site_feed(tmp_path / "b.jsonl", bodies)], tmp_path / "b")
+    assert all(stripped(rec) for rec in records)
+    assert records[0]["body"] == original and records[3]["body"] == original
+    assert all(line in records[4]["body"] for line in kept if len(line.split()) < 15)
+    assert not any(c["step"] == "site_template" and c["text"] != TEMPLATE
+                   for rec in records for c in rec["changes"])
+
+
+def test_a_copy_in_a_later_run_is_known_from_the_store(tmp_path: Path, store_path: str) -> None:
+    """The site's copies come one run later, one batch each: the store's sketches tell them
+    as copies of the article counted before, so its short lines stay."""
+    config = Config().with_overrides({"store": {"path": store_path}})
+    text = mail_articles()
+    first = run_records([site_feed(tmp_path / "a.jsonl", list(text.items()))], tmp_path / "a",
+                        config)
+    again = [(f"copy-{i}", text[MAIL[0]]) for i in range(3)]
+    later = run_records([site_feed(tmp_path / "b.jsonl", again)], tmp_path / "b",
+                        config.with_overrides({"run": {"batch_size": 1}}))
+    assert all(stripped(rec) for rec in later)
+    assert [rec["body"] for rec in later] == [first[0]["body"]] * 3

@@ -10,6 +10,10 @@ Within one batch (:func:`strip_templates`, the per-article path's last step) the
 articles are the evidence. Across batches and runs, :class:`SiteLines` keeps a site's
 counts (the corpus step saves them in the store): there the articles seen before count too,
 so a site with one or two articles per batch loses its template lines as well.
+
+A site's copies of one article (a re-crawl, a re-post, an update: word 3-grams' Jaccard at
+least ``copy_jaccard``, estimated from a bottom-k :func:`sketch`) count as one article: the
+short lines they share are that article's, not the site's.
 """
 from __future__ import annotations
 
@@ -17,6 +21,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+from zlib import crc32
+
+import numpy as np
 
 from cleaners.config import TemplateConfig
 from cleaners.record import Article, Change
@@ -53,14 +60,55 @@ def article_lines(art: Article, config: TemplateConfig) -> set[str]:
     return lines | {_key(c.text) for c in art.changes if c.step == STEP}
 
 
+Sketch = tuple[int, ...]
+
+
+def sketch(body: str, config: TemplateConfig) -> Sketch:
+    """The ``sketch_size`` smallest hashes of the word 3-grams of ``body`` (lower case),
+    sorted: deterministic across processes and runs, so a store keeps them."""
+    words = body.lower().split()
+    if len(words) < 3:
+        words = [" ".join(words)] if words else []
+    h = np.fromiter(map(crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))
+    if len(h) >= 3:
+        h = h[:-2] * np.uint64(0x9E3779B97F4A7C15) + h[1:-1] * np.uint64(0xC2B2AE3D27D4EB4F) + h[2:]
+        h = (h ^ (h >> np.uint64(29))) * np.uint64(0x94D049BB133111EB)
+        h = h >> np.uint64(32)
+    return tuple(np.unique(h)[:config.sketch_size].tolist())
+
+
+def same_article(a: Sketch, b: Sketch, config: TemplateConfig) -> bool:
+    """Whether two sketches are of one article: the shared share of the smallest hashes of
+    their union (a bottom-k Jaccard estimate) is at least ``copy_jaccard``."""
+    both = set(a).intersection(b)
+    if not both or len(both) < config.copy_jaccard * min(len(a), len(b)):
+        return False  # (a cheap bound: the estimate is at most this)
+    union = sorted(set(a).union(b))[:config.sketch_size]
+    return sum(v in both for v in union) >= config.copy_jaccard * len(union)
+
+
+def distinct(arts: list[Article], config: TemplateConfig) -> list[Article]:
+    """``arts`` less each article that is a copy of an earlier one (:func:`same_article`)."""
+    kept: list[tuple[Article, Sketch]] = []
+    for art in arts:
+        mark = sketch(art.body or "", config)
+        if not any(same_article(mark, seen, config) for _, seen in kept):
+            kept.append((art, mark))
+    return [art for art, _ in kept]
+
+
 def template_lines(arts: list[Article], config: TemplateConfig) -> dict[str, set[str]]:
-    """Per site, the normalised lines that are its template within ``arts``."""
+    """Per site, the normalised lines that are its template within ``arts`` (a site's
+    copies of one article counting once)."""
     by_site: dict[str, list[Article]] = defaultdict(list)
     for art in arts:
         if site := counted(art):
             by_site[site].append(art)
     templates = {}
     for site, members in by_site.items():
+        if len(members) < config.min_articles:
+            continue
+        members = distinct(members, config)
         if len(members) < config.min_articles:
             continue
         counts: Counter[str] = Counter()
@@ -110,14 +158,24 @@ class SiteLines:
 
     Bounded: every ``site_window`` articles the counts halve (a line's weight halves with
     each window since it was seen, and a line seen once goes), and a site keeps at most
-    ``max_site_lines`` lines, the least counted and longest unseen going first."""
+    ``max_site_lines`` lines, the least counted and longest unseen going first. The
+    sketches of the last ``site_window`` articles counted (``docs``) tell a copy of one
+    of them, which is not counted again."""
 
     articles: int = 0
     seen: int = 0  # articles ever counted: the clock of ``lines``' last-seen marks
     lines: dict[str, list[int]] = field(default_factory=dict)
+    docs: list[Sketch] = field(default_factory=list)
 
-    def add(self, lines: Iterable[str], config: TemplateConfig) -> None:
-        """Count one article carrying ``lines`` (normalised, each once)."""
+    def known(self, mark: Sketch, config: TemplateConfig) -> bool:
+        """Whether an article of sketch ``mark`` is a copy of one counted recently."""
+        return any(same_article(mark, doc, config) for doc in self.docs)
+
+    def add(self, lines: Iterable[str], config: TemplateConfig, mark: Sketch = ()) -> None:
+        """Count one article carrying ``lines`` (normalised, each once), of sketch ``mark``."""
+        if mark:
+            self.docs.append(mark)
+            del self.docs[:-config.site_window]
         self.articles += 1
         self.seen += 1
         for line in lines:
@@ -140,12 +198,15 @@ class SiteLines:
 def strip_known(arts: list[Article], sites: dict[str, SiteLines],
                 config: TemplateConfig) -> list[Article]:
     """Count the articles of ``arts`` into their sites' evidence (``sites`` holds a
-    :class:`SiteLines` for each of their sites), then remove each site's template lines
-    from them, noting each removal; the articles changed."""
+    :class:`SiteLines` for each of their sites; a copy of an article counted before is not
+    counted), then remove each site's template lines from them, noting each removal; the
+    articles changed."""
     members = [(art, site, article_lines(art, config)) for art in arts
                if (site := counted(art))]
-    for _, site, lines in members:
-        sites[site].add(sorted(lines), config)
+    for art, site, lines in members:
+        mark = sketch(art.body or "", config)
+        if not sites[site].known(mark, config):
+            sites[site].add(sorted(lines), config, mark)
     templates = {site: sites[site].template(config) for site in {s for _, s, _ in members}}
     return [art for art, site, lines in members
             if not lines.isdisjoint(templates[site]) and drop_lines(art, templates[site])]

@@ -17,6 +17,9 @@ SCHEMA = """
 -- ever counted, and its lines as JSON {line: [articles, last seen]}
 CREATE TABLE IF NOT EXISTS template_sites (site TEXT PRIMARY KEY, articles INTEGER NOT NULL,
     seen INTEGER NOT NULL, lines TEXT NOT NULL);
+-- and the sketches of its last articles counted, as JSON [[hash, ...], ...] (a store of
+-- before this table has none: its sites' earlier copies are not recognised)
+CREATE TABLE IF NOT EXISTS template_docs (site TEXT PRIMARY KEY, sketches TEXT NOT NULL);
 """
 
 
@@ -42,6 +45,10 @@ class TemplateTables:
                     "SELECT site, articles, seen, lines FROM template_sites "
                     f"WHERE site IN ({marks})", part):
                 self.sites[site] = SiteLines(articles, seen, json.loads(lines))
+            for site, sketches in self.store.db.execute(
+                    f"SELECT site, sketches FROM template_docs WHERE site IN ({marks})", part):
+                if site in self.sites:
+                    self.sites[site].docs = [tuple(doc) for doc in json.loads(sketches)]
         for site in sites - set(self.sites):
             self.sites[site] = SiteLines()
 
@@ -50,4 +57,6 @@ class TemplateTables:
         self.store.db.executemany("INSERT OR REPLACE INTO template_sites VALUES (?, ?, ?, ?)", (
             (site, s.articles, s.seen, json.dumps(s.lines, ensure_ascii=False))
             for site, s in sorted(self.sites.items())))
+        self.store.db.executemany("INSERT OR REPLACE INTO template_docs VALUES (?, ?)", (
+            (site, json.dumps(s.docs)) for site, s in sorted(self.sites.items())))
         self.sites = {}
