@@ -1,5 +1,6 @@
 """What the corpus step needs of a batch that does not depend on the index: MinHash
-signatures, story terms, originality shingles, facts and reuse anchors. They are pure functions of the articles,
+signatures, story terms, originality shingles, facts, reuse anchors and the site-template
+sketches. They are pure functions of the articles,
 so worker processes (``--jobs``, Dask workers) compute them beside extraction and cleaning,
 and the one process that writes the index only looks them up (but for the articles whose
 bodies its site-template step changed: :func:`refreshed`)."""
@@ -18,6 +19,7 @@ from cleaners.corpus.reuse import winnowed
 from cleaners.corpus.stories import batch_terms
 from cleaners.corpus.stories.terms import Terms
 from cleaners.record import Article
+from cleaners.text.templates import Sketch, sketch
 
 
 @dataclass
@@ -29,6 +31,7 @@ class Features:
     grams: list[Shingles]
     facts: list[set[str]]  # names and numbers (completeness)
     anchors: list[np.ndarray]  # uint64: what the reuse index files the article under
+    marks: list[Sketch]  # the site-template step's sketch of the body (a copy counts once)
 
     @classmethod
     def joined(cls, parts: list[Features]) -> Features:
@@ -43,7 +46,7 @@ class Features:
                         [s for p in parts for s in p.signed.sizes])
         return cls(signed, [t for p in parts for t in p.terms],
                    [g for p in parts for g in p.grams], [f for p in parts for f in p.facts],
-                   [a for p in parts for a in p.anchors])
+                   [a for p in parts for a in p.anchors], [m for p in parts for m in p.marks])
 
     @classmethod
     def picked(cls, rows: list[tuple[Features, int]]) -> Features:
@@ -58,7 +61,8 @@ class Features:
                         np.concatenate([empty] + [s.sigs[j:j + 1] for _, s, j in signs]),
                         [s.bands[j] for _, s, j in signs], [s.sizes[j] for _, s, j in signs])
         return cls(signed, [fx.terms[n] for fx, n in rows], [fx.grams[n] for fx, n in rows],
-                   [fx.facts[n] for fx, n in rows], [fx.anchors[n] for fx, n in rows])
+                   [fx.facts[n] for fx, n in rows], [fx.anchors[n] for fx, n in rows],
+                   [fx.marks[n] for fx, n in rows])
 
 
 def refreshed(features: Features, before: list[Article], arts: list[Article],
@@ -86,7 +90,8 @@ def batch_features(arts: list[Article], config: Config) -> Features:
     grams = [shingles(a.body or "", language=a.language) for a in live]
     return Features(signed=sign_batch(live, config.dedupe), terms=batch_terms(live, config.stories),
                     grams=grams, facts=[facts(a.body or "") for a in live],
-                    anchors=[reuse_anchors(g, config) for g in grams])
+                    anchors=[reuse_anchors(g, config) for g in grams],
+                    marks=[sketch(a.body or "", config.templates) for a in live])
 
 
 def reuse_anchors(grams: Shingles, config: Config) -> np.ndarray:

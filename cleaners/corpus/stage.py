@@ -79,7 +79,7 @@ class CorpusStage:
         batches and runs) and this batch, go; an article left under the article minimum is
         ``not_article``. The features of the articles that changed are computed again."""
         before = live_of(arts)
-        changed = self._templates.strip(arts)
+        changed = self._templates.strip(arts, features.marks if features is not None else None)
         for art in changed:
             require_article(art, self.config.text.min_body_chars)
         if features is None:

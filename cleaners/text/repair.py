@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import ftfy
@@ -25,16 +26,69 @@ def _rare_characters() -> re.Pattern[str]:
                       + "]")
 
 
+@lru_cache(maxsize=1)
+def _badness_blocks() -> list[list[frozenset[str]]]:
+    """Per alternative of ftfy's mojibake regex (``is_bad``), the character sets of its
+    positions that only non-ASCII characters fill: a text whose non-ASCII characters miss
+    one of them in every alternative cannot match. Read from the compiled pattern, so a
+    new ftfy's regex is read the same way; a position it cannot read blocks nothing."""
+    from re import _constants as sre
+    from re import _parser
+
+    from ftfy.badness import BADNESS_RE
+
+    (op, (_, branches)), = _parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags).data
+    assert op is sre.BRANCH
+    alternatives = []
+    for branch in branches:
+        blocks = []
+        for kind, value in branch.data:
+            chars: set[int] = set()
+            if kind is sre.LITERAL:
+                chars = {value}
+            elif kind is sre.IN and all(k in (sre.LITERAL, sre.RANGE) for k, _ in value):
+                for k, v in value:
+                    chars.update([v] if k is sre.LITERAL else range(v[0], v[1] + 1))
+            if chars and min(chars) >= 128:
+                blocks.append(frozenset(map(chr, chars)))
+        alternatives.append(blocks)
+    return alternatives
+
+
+@lru_cache(maxsize=4096)
+def _may_be_mojibake(foreign: frozenset[str]) -> bool:
+    """Whether a text whose non-ASCII characters are ``foreign`` may match ftfy's regex."""
+    return any(all(block & foreign for block in blocks) for blocks in _badness_blocks())
+
+
+def _encoding_is_sound(text: str) -> bool:
+    """True when ftfy's encoding fix would find nothing in ``text`` in any of its passes: no
+    entity to unescape, already NFC, no C1 control or surrogate, and no alternative of its
+    mojibake regex fillable with the text's characters (its scan of the whole text, run
+    once a pass, is a tenth of the text path's time)."""
+    if "&" in text or not unicodedata.is_normalized("NFC", text):
+        return False
+    foreign = frozenset(c for c in set(text) if c >= "\x80")
+    if not foreign:
+        return True
+    if any(c <= "\x9f" or "\ud800" <= c <= "\udfff" for c in foreign):
+        return False
+    return not _may_be_mojibake(foreign)
+
+
 def fix_encoding(text: str) -> tuple[str, list[Change]]:
     """ftfy's mojibake and entity fixes, each explained; no-break spaces become spaces.
 
     ftfy's ligature and control-character fixers translate the whole text character by
     character on every pass (a tenth of the text path's time on article text) and find
     nothing in almost every text: they run only when the text holds one of their
-    characters before or after the fix (the fix is then redone whole, as ftfy does it)."""
+    characters before or after the fix (the fix is then redone whole, as ftfy does it).
+    Its encoding fix is skipped where it provably finds nothing (:func:`_encoding_is_sound`)."""
     rare = _rare_characters()
     fixed, explanation = ftfy.fix_and_explain(text, fix_latin_ligatures=False,
-                                              remove_control_chars=False, **FTFY_OPTIONS)
+                                              remove_control_chars=False,
+                                              fix_encoding=not _encoding_is_sound(text),
+                                              **FTFY_OPTIONS)
     if rare.search(text) or rare.search(fixed):
         fixed, explanation = ftfy.fix_and_explain(text, **FTFY_OPTIONS)
     changes = [Change("fix_encoding", step[1], step[0]) for step in explanation or []]

@@ -169,7 +169,9 @@ class SiteLines:
 
     def known(self, mark: Sketch, config: TemplateConfig) -> bool:
         """Whether an article of sketch ``mark`` is a copy of one counted recently."""
-        return any(same_article(mark, doc, config) for doc in self.docs)
+        values = set(mark)
+        return any(len(values.intersection(doc)) >= config.copy_jaccard * min(len(mark), len(doc))
+                   and same_article(mark, doc, config) for doc in self.docs)
 
     def add(self, lines: Iterable[str], config: TemplateConfig, mark: Sketch = ()) -> None:
         """Count one article carrying ``lines`` (normalised, each once), of sketch ``mark``."""
@@ -195,18 +197,21 @@ class SiteLines:
         return {line for line, (n, _) in self.lines.items() if n >= needed}
 
 
-def strip_known(arts: list[Article], sites: dict[str, SiteLines],
-                config: TemplateConfig) -> list[Article]:
+def strip_known(arts: list[Article], sites: dict[str, SiteLines], config: TemplateConfig,
+                marks: list[Sketch] | None = None) -> list[Article]:
     """Count the articles of ``arts`` into their sites' evidence (``sites`` holds a
     :class:`SiteLines` for each of their sites; a copy of an article counted before is not
     counted), then remove each site's template lines from them, noting each removal; the
-    articles changed."""
-    members = [(art, site, article_lines(art, config)) for art in arts
+    articles changed. ``marks`` are the :func:`sketch` of each article with a body and no
+    error, in order, when a worker computed them."""
+    live = [art for art in arts if art.status == "ok" and art.body]
+    if marks is None:
+        marks = [sketch(art.body or "", config) for art in live]
+    members = [(art, site, article_lines(art, config), mark) for art, mark in zip(live, marks)
                if (site := counted(art))]
-    for art, site, lines in members:
-        mark = sketch(art.body or "", config)
+    for art, site, lines, mark in members:
         if not sites[site].known(mark, config):
             sites[site].add(sorted(lines), config, mark)
-    templates = {site: sites[site].template(config) for site in {s for _, s, _ in members}}
-    return [art for art, site, lines in members
+    templates = {site: sites[site].template(config) for site in {s for _, s, _, _ in members}}
+    return [art for art, site, lines, _ in members
             if not lines.isdisjoint(templates[site]) and drop_lines(art, templates[site])]

@@ -10,7 +10,7 @@ from cleaners.config import TemplateConfig
 from cleaners.record import Article
 from cleaners.store import Store
 from cleaners.store.tables import chunks
-from cleaners.text.templates import SiteLines, counted, strip_known
+from cleaners.text.templates import SiteLines, Sketch, counted, strip_known
 
 SCHEMA = """
 -- site templates: per site the articles counted (halved every site_window), the articles
@@ -31,12 +31,12 @@ class TemplateTables:
         store.ensure(SCHEMA)
         self.sites: dict[str, SiteLines] = {}  # the sites touched since the last save
 
-    def strip(self, arts: list[Article]) -> list[Article]:
+    def strip(self, arts: list[Article], marks: list[Sketch] | None = None) -> list[Article]:
         """Count a batch's articles and remove their sites' template lines, as known from
-        every article counted before and this batch (:func:`strip_known`); the articles
-        changed."""
+        every article counted before and this batch (:func:`strip_known`, ``marks`` as
+        there); the articles changed."""
         self._load({site for art in arts if (site := counted(art))} - set(self.sites))
-        return strip_known(arts, self.sites, self.config)
+        return strip_known(arts, self.sites, self.config, marks)
 
     def _load(self, sites: set[str]) -> None:
         for part in chunks(sorted(sites)):
