@@ -78,29 +78,44 @@ class ReuseIndex:
                 if len(held) < cap:
                     held.append(doc.rank[1])
                     self.changed.add(a)
-        known = self._known({k for _, anchors in batch for a in anchors
-                             for k in self.postings[a]})
-        return [self._earlier(doc, anchors, known) for doc, anchors in batch]
+        ranked = [Counter(chain.from_iterable(map(self.postings.__getitem__, anchors)))
+                  .most_common() for _, anchors in batch]
+        return self._walks([doc for doc, _ in batch], ranked)
 
-    def _known(self, keys: set[int]) -> dict[int, Doc]:
-        missing = sorted(k for k in keys if k not in self.docs)
-        found = dict(self.docs)
-        if missing and self.archive is not None:
-            found.update(self.archive.docs(missing))
-        return found
+    def _walks(self, docs: list[Doc], ranked: list[list[tuple[int, int]]]) -> list[list[Doc]]:
+        """:meth:`_earlier` of each article, reading the saved articles it walks past from
+        the archive: those of the first ``4 * reuse_sources`` candidates at once, deeper
+        (four times as many) for the few walks that go further. A batch's postings name
+        hundreds of articles an article, most of them never walked to."""
+        known, asked = dict(self.docs), set(self.docs)
+        found: list[list[Doc] | None] = [None] * len(docs)
+        depth, todo = 4 * self.config.reuse_sources, list(range(len(docs)))
+        while todo:
+            wanted = sorted({key for i in todo for key, _ in ranked[i][:depth]} - asked)
+            if wanted and self.archive is not None:
+                known.update(self.archive.docs(wanted))
+            asked.update(wanted)
+            for i in todo:
+                found[i] = self._earlier(docs[i], ranked[i], known, asked)
+            todo, depth = [i for i in todo if found[i] is None], depth * 4
+        return [f or [] for f in found]
 
-    def _earlier(self, doc: Doc, anchors: list[int], known: dict[int, Doc]) -> list[Doc]:
+    def _earlier(self, doc: Doc, ranked: list[tuple[int, int]], known: dict[int, Doc],
+                 asked: set[int]) -> list[Doc] | None:
         """The ``reuse_sources`` earlier articles within ``reuse_days`` sharing most anchors
-        (ties: the earlier). Articles are tried most shared first, and the walk stops below
-        the count of the last one needed: a thousand postings an article (bench/load.py)
-        name a few hundred articles, most sharing one anchor."""
+        (ties: the earlier), from ``ranked`` (the articles sharing its anchors, most shared
+        first). Articles are tried most shared first, and the walk stops below the count of
+        the last one needed: a thousand postings an article (bench/load.py) name a few
+        hundred articles, most sharing one anchor. None when the walk reaches an article not
+        read yet (``asked``: those read or looked for)."""
         span, need = self.config.reuse_days * DAY, self.config.reuse_sources
-        shared = Counter(chain.from_iterable(map(self.postings.__getitem__, anchors)))
         found: list[tuple[int, Doc]] = []
         floor = 0
-        for key, count in shared.most_common():
+        for key, count in ranked:
             if count < floor:
                 break
+            if key not in asked:
+                return None
             other = known[key]
             if other.rank < doc.rank and (doc.when is None or other.when is None
                                           or doc.when - other.when <= span):
