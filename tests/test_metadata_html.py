@@ -244,3 +244,13 @@ def test_a_site_login_is_no_author_but_a_first_name_is() -> None:
     login = page('<meta name="author" content="kwells_22">',
                  '<p class="byline">By Kristin Wells</p>', "en")
     assert meta_of(login).authors == ["Kristin Wells"]
+
+
+def test_the_comparison_key_keeps_exactly_the_letters_and_digits_of_every_code_point() -> None:
+    import sys
+
+    from cleaners.metadata.text import NOT_ALNUM, key
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert NOT_ALNUM.sub("", every) == "".join(filter(str.isalnum, every))
+    assert key("Ｔｈｅ  Daily—Courier’s ½ ﬁnal") == "thedailycouriers12final"

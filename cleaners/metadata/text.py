@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,10 +32,15 @@ def tidy(value: Any) -> str:
     return SPACE.sub(" ", text.replace("\ufeff", "")).strip()
 
 
+NOT_ALNUM = re.compile(r"[\W_]+")  # exactly the characters str.isalnum() rejects (checked
+# over every code point: tests/test_metadata_html.py)
+
+
+@lru_cache(maxsize=4096)
 def key(text: str) -> str:
-    """A comparison key: NFKC, case folded, letters and digits only."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in text if ch.isalnum())
+    """A comparison key: NFKC, case folded, letters and digits only. Cached: a page's
+    title candidates are compared with each other and the text's lines many times."""
+    return NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def domain_names(url: str | None) -> list[str]:
