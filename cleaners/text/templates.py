@@ -77,22 +77,27 @@ def sketch(body: str, config: TemplateConfig) -> Sketch:
     return tuple(np.unique(h)[:config.sketch_size].tolist())
 
 
-def same_article(a: Sketch, b: Sketch, config: TemplateConfig) -> bool:
-    """Whether two sketches are of one article: the shared share of the smallest hashes of
-    their union (a bottom-k Jaccard estimate) is at least ``copy_jaccard``."""
-    both = set(a).intersection(b)
-    if not both or len(both) < config.copy_jaccard * min(len(a), len(b)):
-        return False  # (a cheap bound: the estimate is at most this)
-    union = sorted(set(a).union(b))[:config.sketch_size]
-    return sum(v in both for v in union) >= config.copy_jaccard * len(union)
+def copy_of(mark: Sketch, sketches: Iterable[Sketch], config: TemplateConfig) -> bool:
+    """Whether ``mark`` is of the same article as one of ``sketches``: the shared share of
+    the smallest hashes of the two's union (a bottom-k Jaccard estimate) is at least
+    ``copy_jaccard``."""
+    values, need = set(mark), config.copy_jaccard
+    for other in sketches:
+        both = values.intersection(other)
+        if not both or len(both) < need * min(len(mark), len(other)):
+            continue  # (a cheap bound: the estimate is at most this)
+        union = sorted(values.union(other))[:config.sketch_size]
+        if sum(v in both for v in union) >= need * len(union):
+            return True
+    return False
 
 
 def distinct(arts: list[Article], config: TemplateConfig) -> list[Article]:
-    """``arts`` less each article that is a copy of an earlier one (:func:`same_article`)."""
+    """``arts`` less each article that is a copy of an earlier one (:func:`copy_of`)."""
     kept: list[tuple[Article, Sketch]] = []
     for art in arts:
         mark = sketch(art.body or "", config)
-        if not any(same_article(mark, seen, config) for _, seen in kept):
+        if not copy_of(mark, (seen for _, seen in kept), config):
             kept.append((art, mark))
     return [art for art, _ in kept]
 
@@ -169,9 +174,7 @@ class SiteLines:
 
     def known(self, mark: Sketch, config: TemplateConfig) -> bool:
         """Whether an article of sketch ``mark`` is a copy of one counted recently."""
-        values = set(mark)
-        return any(len(values.intersection(doc)) >= config.copy_jaccard * min(len(mark), len(doc))
-                   and same_article(mark, doc, config) for doc in self.docs)
+        return copy_of(mark, self.docs, config)
 
     def add(self, lines: Iterable[str], config: TemplateConfig, mark: Sketch = ()) -> None:
         """Count one article carrying ``lines`` (normalised, each once), of sketch ``mark``."""
