@@ -12,7 +12,7 @@ import statistics
 from cleaners.config import Config
 from cleaners.corpus.align import SENTENCE
 from cleaners.corpus.completeness import completeness, facts, key_facts
-from cleaners.corpus.originality import QUOTED, WORD, originality, shingles
+from cleaners.corpus.originality import QUOTED, WORD, _runs, originality, shingles
 from cleaners.corpus.stage import CorpusStage
 from cleaners.record import Article
 from cleaners.store import Store
@@ -169,3 +169,35 @@ def test_quoted_n_grams_are_those_inside_a_quotation(parts) -> None:
     inside = [any(a <= s and e <= b for a, b in quotes) for s, e in got.spans.tolist()]
     assert got.quoted.tolist() == inside
     assert len(got.hashes) == len(got.spans) == max(len(WORD.findall(text)) - 4, 0)
+
+
+def plain_runs(own: list[int], source_of: dict, min_len: int) -> list[tuple[int, int, str]]:
+    """The reading of a reused run, one position at a time: consecutive positions with one
+    source, split where the source changes or a position is skipped."""
+    runs, current = [], None
+    for i in own:
+        src = source_of.get(i)
+        if current and src is not None and i == current[1] + 1 and src == current[2]:
+            current[1] = i
+            continue
+        if current:
+            runs.append(tuple(current))
+        current = [i, i, src] if src is not None else None
+    if current:
+        runs.append(tuple(current))
+    return [run for run in runs if run[1] - run[0] + 1 >= min_len]
+
+
+@given(st.lists(st.tuples(st.integers(1, 3), st.sampled_from([None, "a", "b"])), max_size=60),
+       st.integers(1, 4))
+@settings(max_examples=300, deadline=None)
+def test_reused_runs_are_the_plain_reading(steps, min_len) -> None:
+    """The vectorised runs of positions with a source equal the plain loop: gaps in the
+    positions (quoted n-grams are left out) and source changes split a run."""
+    own, source_of, at = [], {}, 0
+    for step, src in steps:
+        at += step
+        own.append(at)
+        if src is not None:
+            source_of[at] = src
+    assert list(_runs(own, source_of, min_len)) == plain_runs(own, source_of, min_len)

@@ -26,6 +26,7 @@ FORBIDDEN_CHARS = tuple(map(chr, [*range(0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 
 # duplicates pairwise (200,000 attributes take minutes) and htmldate scans every value.
 # (Possessive: a failed match does not retry every shorter tag name, a third of the time.)
 OVERSIZED_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]{0,40}+)[^<>]{20000,}+>")
+OVERSIZED_CHARS = 20000  # the run OVERSIZED_TAG asks for
 # An XHTML page's first line: <?xml version="1.0" encoding="iso-8859-1"?> (after a BOM or
 # blank lines at most).
 XML_DECLARATION = re.compile(r"\A[\ufeff\s]*<\?xml\b[^<>]{0,300}\?>", re.IGNORECASE)
@@ -64,7 +65,26 @@ def defuse_html(html: str) -> tuple[str, int]:
     html = drop_xml_declaration(html)
     if _forbidden(html):
         html = XML_FORBIDDEN.sub("", html)
+    if not _oversized(html):
+        return html, 0
     return OVERSIZED_TAG.subn(r"<\1>", html)
+
+
+def _oversized(html: str) -> bool:
+    """``html`` holds a start tag :data:`OVERSIZED_TAG` matches, found without scanning the
+    page with it (0.5 ms a page). Such a tag's run of 20,000 characters without ``<`` or
+    ``>`` covers a whole block of 10,000 at a multiple of 10,000; the ``<`` before that
+    block opens it. So only the blocks free of both are looked at, and the regex is tried
+    at the one ``<`` before each: on 3,059 pages (ScrapingHub, WCXB and Dragnet dev) 0.004
+    ms a page for the blocks, the same 75 pages found."""
+    block = OVERSIZED_CHARS // 2
+    for start in range(0, len(html) - block + 1, block):
+        end = start + block
+        if html.find(">", start, end) < 0 and html.find("<", start, end) < 0:
+            opening = html.rfind("<", 0, start)
+            if opening >= 0 and OVERSIZED_TAG.match(html, opening):
+                return True
+    return False
 
 
 def _forbidden(html: str) -> bool:
