@@ -87,3 +87,25 @@ def test_a_menu_after_a_skip_link_is_navigation_without_the_model() -> None:
     rec = process(raw, config).to_dict()
     assert rec["body"].split("\n\n") == story
     assert {c["text"] for c in rec["changes"] if c["action"] == "drop_navigation"} == set(menu)
+
+
+def test_a_blog_paragraph_closed_by_its_source_link_is_prose() -> None:
+    """A 2012 blog post of one paragraph ending in its source's bracketed link ('... this
+    budding critic. [LA Weekly]', Dragnet dev R786, in Markdown as html2text writes it): a
+    paragraph, so the guard keeps it when the cut would lose it (it was a 'not prose'
+    line, and the record kept 36 words of 'Welcome to Eater National' and a Facebook
+    prompt). The shorter credit forms read the same; a link list does not."""
+    import gzip
+
+    import html2text
+
+    page = gzip.decompress((ROOT.parent / "shared/bench/extraction/dragnet_dev/html/R786.html.gz")
+                           .read_bytes()).decode("utf-8", "replace")
+    markdown = html2text.HTML2Text()
+    markdown.body_width = 0
+    body = clean(markdown.handle(page))["body"] or ""
+    assert "I carefully chose one meal after another the courses were" in body
+    assert "budding critic. [LA Weekly]" in body
+    from cleaners.text.lines import ends_prose
+    assert ends_prose("said on Monday. (AP)") and ends_prose("a fine dish. (via Gawker)")
+    assert not ends_prose("Home [News] [Sport]") and not ends_prose("see more [link]")

@@ -27,6 +27,8 @@ EMBED_FOOTER = re.compile(r"^[\u2014\u2013-]\s*[^()]{1,80}\(@\w{1,30}\)\s*[^()]{
 FIELD_SEPARATOR = re.compile(r"\s+[|\u2022\u00b7\u2013\u2014]\s+|\s*\|\s*")
 WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 TERMINAL = ('.', '!', '?', '"', '\u201d', "'", '\u2019', ':', ')')
+# a bracketed source or credit of up to 5 words closing a paragraph, after its sentence
+TRAILING_CREDIT = re.compile(r"\s*[\[(]\s*+(?:via\s+)?[^\s\[\]()]++(?:\s++[^\s\[\]()]++){0,4}+\s*+[\])]\s*$")
 
 
 def words(line: str) -> list[str]:
@@ -85,6 +87,12 @@ def ends_sentence(line: str) -> bool:
     return line.rstrip().endswith(TERMINAL)
 
 
+def ends_prose(line: str) -> bool:
+    """The line ends a sentence, or a sentence and then a short bracketed credit: a blog's
+    source link after its one paragraph ('... budding critic. [LA Weekly]'), '(AP)'."""
+    return ends_sentence(line) or ends_sentence(TRAILING_CREDIT.sub("", line))
+
+
 def is_body_paragraph(line: str, stops: frozenset[str]) -> bool:
     """A line that reads as running prose: long enough, sentence-final, stop-word rich."""
     return prose_words(line, stops)[0]
@@ -95,7 +103,7 @@ def prose_words(line: str, stops: frozenset[str], tokens: list[str] | None = Non
     """(is_body_paragraph, its word count), the line's words (``tokens``) found once."""
     tokens = words(line) if tokens is None else tokens
     n = len(tokens)
-    prose = (n >= 12 and ends_sentence(line) and not is_teaser_blurb(line)
+    prose = (n >= 12 and ends_prose(line) and not is_teaser_blurb(line)
              and sum(map(stops.__contains__, map(str.lower, tokens))) / n >= 0.2)
     return prose, n
 
