@@ -105,7 +105,24 @@ def test_a_blog_paragraph_closed_by_its_source_link_is_prose() -> None:
     markdown.body_width = 0
     body = clean(markdown.handle(page))["body"] or ""
     assert "I carefully chose one meal after another the courses were" in body
+    assert "the courses were very tiny and very unexpected" in body  # no ** left
     assert "budding critic. [LA Weekly]" in body
     from cleaners.text.lines import ends_prose
     assert ends_prose("said on Monday. (AP)") and ends_prose("a fine dish. (via Gawker)")
     assert not ends_prose("Home [News] [Sport]") and not ends_prose("see more [link]")
+
+
+def test_markdown_emphasis_marks_go_and_the_words_stay() -> None:
+    """html2text writes <strong>/<em> as ``**``/``_``: the marks go, the words stay, and
+    what is not emphasis (a bullet, snake_case, arithmetic, a rating) is left as it is."""
+    from cleaners.text.layout import read_line
+
+    def text(raw: str) -> str:
+        return read_line(raw, 0)[0].text
+
+    assert text("Opinionated chef **Claude Bosi** of two Michelin star **Hibiscus**launched "
+                "a tirade") == "Opinionated chef Claude Bosi of two Michelin star Hibiscuslaunched a tirade"
+    assert text("Where to Eat Pimento Cheese _Right Now_") == "Where to Eat Pimento Cheese Right Now"
+    assert text("a *quick* and __plain__ note") == "a quick and plain note"
+    for plain in ("* Home", "my_file_name.txt and 2 * 3 * 4", "rated 4* by 5* guests", "*** END ***"):
+        assert text(plain) == plain

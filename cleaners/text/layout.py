@@ -3,7 +3,7 @@
 Renderers keep different traces of the markup they dropped: inscriptis indents nested
 blocks, html2text and other Markdown writers keep links (``[text](url)``), images and
 ``#`` headings, text-mode browsers hard-wrap each paragraph at 72-100 columns. Each line
-keeps its readable text (link text, no URL, no image, no heading marks) and the traces as
+keeps its readable text (link text, no URL, no image, no heading or emphasis marks) and the traces as
 signals, so the line model sees them and the body never does.
 
 Blocks before lines: in a hard-wrapped dump, a line that the wrap broke (the next line's
@@ -24,6 +24,11 @@ WRAP_SHARE = 0.3  # ...and at least this share of the text lines are that full
 MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
 MD_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
 MD_HEADING = re.compile(r"^#{1,6}\s+")
+# Markdown emphasis, as CommonMark delimits it: ``**strong**``, ``*em*`` (also inside a
+# word: ``**Hibiscus**launched``), ``__strong__``, ``_em_`` (not inside a word: snake_case),
+# the marks against the words they hold (``2 * 3 * 4`` and a bullet's ``* `` are none)
+MD_EMPHASIS = re.compile(r"(?<!\*)(\*\*|\*)(?=[^\s*])(.+?)(?<=[^\s*])\1(?!\*)"
+                         r"|(?<![\w_])(__|_)(?=[^\s_])(.+?)(?<=[^\s_])\3(?![\w_])")
 
 
 @dataclass
@@ -54,9 +59,12 @@ def read_line(raw: str, para: int) -> tuple[Line, int]:
     if text.startswith("#"):
         text, heading = MD_HEADING.subn("", text)
         text = text.strip()
+    emphasis = 0
+    if "*" in text or "_" in text:
+        text, emphasis = MD_EMPHASIS.subn(lambda m: m.group(2) or m.group(4), text)
     line = Line(text, para, indent=len(raw) - len(raw.lstrip()),
                 link=min(linked / max(len(text), 1), 1.0), heading=bool(heading))
-    return line, images + links
+    return line, images + links + emphasis
 
 
 def split_lines(text: str) -> tuple[list[Line], int]:
