@@ -126,3 +126,21 @@ def test_markdown_emphasis_marks_go_and_the_words_stay() -> None:
     assert text("a *quick* and __plain__ note") == "a quick and plain note"
     for plain in ("* Home", "my_file_name.txt and 2 * 3 * 4", "rated 4* by 5* guests", "*** END ***"):
         assert text(plain) == plain
+
+
+def test_markdown_escapes_and_loose_strong_marks_go_in_a_markdown_dump() -> None:
+    """html2text's escapes (``1\\.``, ``\\(IaaS\\)``) and the strong marks CommonMark would
+    leave as they are (``**Wei Zheng, **Chief``, an empty ``****``) go from a Markdown dump
+    (one with a link); in plain text a backslash stays, it is code (``\\d+\\.\\d+``)."""
+    markdown = ("[Home](https://example.com/)\n\n"
+                "1\\. Answer engines are becoming a new search frontier \\(IaaS\\)\n\n"
+                "LinkedIn**Wei Zheng, **Chief Product Officer\n\n"
+                "Private clouds**** are built, managed, and owned by one company\n\n"
+                "\\*not emphasis\\*")
+    assert [line.text for line in split_lines(markdown)[0]] == [
+        "Home", "1. Answer engines are becoming a new search frontier (IaaS)",
+        "LinkedInWei Zheng, Chief Product Officer",
+        "Private clouds are built, managed, and owned by one company", "*not emphasis*"]
+    plain = "Match it with the pattern \\d+\\.\\d+ before the **first** dot"
+    assert [line.text for line in split_lines(plain)[0]] == [
+        "Match it with the pattern \\d+\\.\\d+ before the first dot"]

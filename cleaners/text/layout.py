@@ -26,9 +26,17 @@ MD_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
 MD_HEADING = re.compile(r"^#{1,6}\s+")
 # Markdown emphasis, as CommonMark delimits it: ``**strong**``, ``*em*`` (also inside a
 # word: ``**Hibiscus**launched``), ``__strong__``, ``_em_`` (not inside a word: snake_case),
-# the marks against the words they hold (``2 * 3 * 4`` and a bullet's ``* `` are none)
-MD_EMPHASIS = re.compile(r"(?<!\*)(\*\*|\*)(?=[^\s*])(.+?)(?<=[^\s*])\1(?!\*)"
-                         r"|(?<![\w_])(__|_)(?=[^\s_])(.+?)(?<=[^\s_])\3(?![\w_])")
+# the marks against the words they hold (``2 * 3 * 4``, a bullet's ``* `` and an escaped
+# ``\*`` are none)
+MD_EMPHASIS = re.compile(r"(?<![\\*])(\*\*|\*)(?=[^\s*])(.+?)(?<=[^\s*\\])\1(?!\*)"
+                         r"|(?<![\w_\\])(__|_)(?=[^\s_])(.+?)(?<=[^\s_\\])\3(?![\w_])")
+# What html2text leaves of emphasis CommonMark would not read: an empty ``****`` against a
+# word, a strong whose closing marks follow a space (``**Wei Zheng, **Chief Officer``)
+MD_LOOSE_STRONG = re.compile(r"(?<=\w)\*\*\*\*|\*\*(?=\S)([^*]+?\s)\*\*(?=\w)")
+# A Markdown writer's backslash escapes (``1\. Item``, ``\- note``, ``\(IaaS\)``), read
+# only in a dump that is Markdown (it has a link or a heading): in plain text they are code
+MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+MD_TRACE = re.compile(r"\]\([^)\s]*\)|^#{1,6}\s", re.MULTILINE)
 
 
 @dataclass
@@ -47,8 +55,9 @@ class Line:
     tokens: list[str] | None = None  # its words (lines.words), found once by the chrome step
 
 
-def read_line(raw: str, para: int) -> tuple[Line, int]:
-    """The line of ``raw`` (one line of the dump) and how many Markdown marks it lost."""
+def read_line(raw: str, para: int, markdown: bool = False) -> tuple[Line, int]:
+    """The line of ``raw`` (one line of the dump) and how many Markdown marks it lost;
+    ``markdown``: the dump is Markdown, so its backslash escapes are read too."""
     text = raw.strip()
     images = links = heading = linked = 0
     if "](" in text:  # every Markdown link and image has it: most lines skip both scans
@@ -59,12 +68,17 @@ def read_line(raw: str, para: int) -> tuple[Line, int]:
     if text.startswith("#"):
         text, heading = MD_HEADING.subn("", text)
         text = text.strip()
-    emphasis = 0
+    emphasis = escapes = 0
     if "*" in text or "_" in text:
         text, emphasis = MD_EMPHASIS.subn(lambda m: m.group(2) or m.group(4), text)
+        if "**" in text:
+            text, loose = MD_LOOSE_STRONG.subn(lambda m: m.group(1) or "", text)
+            emphasis += loose
+    if markdown and "\\" in text:
+        text, escapes = MD_ESCAPE.subn(r"\1", text)
     line = Line(text, para, indent=len(raw) - len(raw.lstrip()),
                 link=min(linked / max(len(text), 1), 1.0), heading=bool(heading))
-    return line, images + links + emphasis
+    return line, images + links + emphasis + escapes
 
 
 def split_lines(text: str) -> tuple[list[Line], int]:
@@ -72,10 +86,11 @@ def split_lines(text: str) -> tuple[list[Line], int]:
     joined into their blocks, and the Markdown marks removed from them."""
     out, marks = [], 0
     width = wrap_width(text)
+    markdown = "\\" in text and MD_TRACE.search(text) is not None
     for para, block in enumerate(text.split("\n\n")):
         raws = unwrap(block.split("\n"), width) if width else block.split("\n")
         for raw, count in raws if width else ((r, 1) for r in raws):
-            line, removed = read_line(raw, para)
+            line, removed = read_line(raw, para, markdown)
             line.wrapped = count
             marks += removed
             if line.text:
