@@ -66,6 +66,12 @@ class Article:
     first_report: bool | None = None
     reused: list[dict[str, Any]] | None = None
 
+    @property
+    def live(self) -> bool:
+        """Cleaned without error and with a body: what the corpus step indexes, the
+        site-template step counts and the workers compute features for."""
+        return self.status == "ok" and bool(self.body)
+
     def fail(self, kind: str, message: str, status: Status = "error") -> "Article":
         """Mark this record as not usable, keeping what was read so far."""
         self.status = status

@@ -59,7 +59,7 @@ def sign_batch(arts: list[Article], config: DedupeConfig, signer: Signer | None 
     whole batch's token lists were 20 MB of str objects at once (200 web pages)."""
     rows, keys, shingles = [], [], []
     for i, art in enumerate(arts):
-        toks = tokens(art.body or "") if art.status == "ok" and art.body else []
+        toks = tokens(art.body or "") if art.live else []
         if toks:
             rows.append(i)
             keys.append(exact_key(toks))

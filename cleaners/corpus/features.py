@@ -82,7 +82,7 @@ def refreshed(features: Features, before: list[Article], arts: list[Article],
 
 def live_of(arts: list[Article]) -> list[Article]:
     """The articles the corpus step indexes: cleaned without error, with a body."""
-    return [a for a in arts if a.status == "ok" and a.body]
+    return [a for a in arts if a.live]
 
 
 def batch_features(arts: list[Article], config: Config) -> Features:

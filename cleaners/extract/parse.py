@@ -25,8 +25,8 @@ FORBIDDEN_CHARS = tuple(map(chr, [*range(0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 
 # A start tag this long is hostile or an inlined data URI: libxml2 checks attributes for
 # duplicates pairwise (200,000 attributes take minutes) and htmldate scans every value.
 # (Possessive: a failed match does not retry every shorter tag name, a third of the time.)
-OVERSIZED_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]{0,40}+)[^<>]{20000,}+>")
-OVERSIZED_CHARS = 20000  # the run OVERSIZED_TAG asks for
+OVERSIZED_CHARS = 20000
+OVERSIZED_TAG = re.compile(rf"<([a-zA-Z][a-zA-Z0-9:-]{{0,40}}+)[^<>]{{{OVERSIZED_CHARS},}}+>")
 # An XHTML page's first line: <?xml version="1.0" encoding="iso-8859-1"?> (after a BOM or
 # blank lines at most).
 XML_DECLARATION = re.compile(r"\A[\ufeff\s]*<\?xml\b[^<>]{0,300}\?>", re.IGNORECASE)

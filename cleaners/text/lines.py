@@ -28,7 +28,8 @@ FIELD_SEPARATOR = re.compile(r"\s+[|\u2022\u00b7\u2013\u2014]\s+|\s*\|\s*")
 WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 TERMINAL = ('.', '!', '?', '"', '\u201d', "'", '\u2019', ':', ')')
 # a bracketed source or credit of up to 5 words closing a paragraph, after its sentence
-TRAILING_CREDIT = re.compile(r"\s*[\[(]\s*+(?:via\s+)?[^\s\[\]()]++(?:\s++[^\s\[\]()]++){0,4}+\s*+[\])]\s*$")
+TRAILING_CREDIT = re.compile(r"\s*[\[(]\s*+(?:via\s+)?[^\s\[\]()]++(?:\s++[^\s\[\]()]++){0,4}+"
+                             r"\s*+[\])]\s*$")
 
 
 def words(line: str) -> list[str]:

@@ -48,7 +48,7 @@ def _key(line: str) -> str:
 
 def counted(art: Article) -> str | None:
     """The site whose evidence ``art`` is (an article with a body and a site), else None."""
-    return site_key(art) if art.status == "ok" and art.body else None
+    return site_key(art) if art.live else None
 
 
 def article_lines(art: Article, config: TemplateConfig) -> set[str]:
@@ -205,9 +205,9 @@ def strip_known(arts: list[Article], sites: dict[str, SiteLines], config: Templa
     """Count the articles of ``arts`` into their sites' evidence (``sites`` holds a
     :class:`SiteLines` for each of their sites; a copy of an article counted before is not
     counted), then remove each site's template lines from them, noting each removal; the
-    articles changed. ``marks`` are the :func:`sketch` of each article with a body and no
-    error, in order, when a worker computed them."""
-    live = [art for art in arts if art.status == "ok" and art.body]
+    articles changed. ``marks`` are the :func:`sketch` of each live article
+    (:attr:`Article.live`), in order, when a worker computed them."""
+    live = [art for art in arts if art.live]
     if marks is None:
         marks = [sketch(art.body or "", config) for art in live]
     members = [(art, site, article_lines(art, config), mark) for art, mark in zip(live, marks)
