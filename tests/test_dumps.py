@@ -113,34 +113,37 @@ def test_a_blog_paragraph_closed_by_its_source_link_is_prose() -> None:
 
 
 def test_markdown_emphasis_marks_go_and_the_words_stay() -> None:
-    """html2text writes <strong>/<em> as ``**``/``_``: the marks go, the words stay, and
-    what is not emphasis (a bullet, snake_case, arithmetic, a rating) is left as it is."""
+    """html2text writes <strong>/<em> as ``**``/``_``: in a Markdown dump the marks go, the
+    words stay, and what is not emphasis (a bullet, snake_case, arithmetic, a rating, a
+    censored word, marks against a word) is left as it is."""
     from cleaners.text.layout import read_line
 
     def text(raw: str) -> str:
-        return read_line(raw, 0)[0].text
+        return read_line(raw, 0, markdown=True)[0].text
 
     assert text("Opinionated chef **Claude Bosi** of two Michelin star **Hibiscus**launched "
-                "a tirade") == "Opinionated chef Claude Bosi of two Michelin star Hibiscuslaunched a tirade"
+                "a tirade") == ("Opinionated chef Claude Bosi of two Michelin star "
+                                "**Hibiscus**launched a tirade")
     assert text("Where to Eat Pimento Cheese _Right Now_") == "Where to Eat Pimento Cheese Right Now"
     assert text("a *quick* and __plain__ note") == "a quick and plain note"
-    for plain in ("* Home", "my_file_name.txt and 2 * 3 * 4", "rated 4* by 5* guests", "*** END ***"):
+    for plain in ("* Home", "my_file_name.txt and 2 * 3 * 4", "rated 4* by 5* guests", "*** END ***",
+                  'the "f****** grifters"', "f*ck and sh*t"):
         assert text(plain) == plain
 
 
 def test_markdown_escapes_and_loose_strong_marks_go_in_a_markdown_dump() -> None:
     """html2text's escapes (``1\\.``, ``\\(IaaS\\)``) and the strong marks CommonMark would
-    leave as they are (``**Wei Zheng, **Chief``, an empty ``****``) go from a Markdown dump
-    (one with a link); in plain text a backslash stays, it is code (``\\d+\\.\\d+``)."""
+    leave as they are (``**Wei Zheng, **Chief``) go from a Markdown dump (one with a link);
+    in plain text every mark stays: a backslash is code (``\\d+\\.\\d+``), asterisks are the
+    author's (a censored word, an italic aside)."""
     markdown = ("[Home](https://example.com/)\n\n"
                 "1\\. Answer engines are becoming a new search frontier \\(IaaS\\)\n\n"
-                "LinkedIn**Wei Zheng, **Chief Product Officer\n\n"
-                "Private clouds**** are built, managed, and owned by one company\n\n"
+                "LinkedIn **Wei Zheng, **Chief Product Officer\n\n"
                 "\\*not emphasis\\*")
     assert [line.text for line in split_lines(markdown)[0]] == [
         "Home", "1. Answer engines are becoming a new search frontier (IaaS)",
-        "LinkedInWei Zheng, Chief Product Officer",
-        "Private clouds are built, managed, and owned by one company", "*not emphasis*"]
-    plain = "Match it with the pattern \\d+\\.\\d+ before the **first** dot"
-    assert [line.text for line in split_lines(plain)[0]] == [
-        "Match it with the pattern \\d+\\.\\d+ before the first dot"]
+        "LinkedIn Wei Zheng, Chief Product Officer",
+        "*not emphasis*"]
+    plain = ("Match it with the pattern \\d+\\.\\d+ before the **first** dot\n\n"
+             'They were "f****** grifters". *Sharks begin circling*')
+    assert [line.text for line in split_lines(plain)[0]] == plain.split("\n\n")

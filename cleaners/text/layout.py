@@ -24,17 +24,16 @@ WRAP_SHARE = 0.3  # ...and at least this share of the text lines are that full
 MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
 MD_LINK = re.compile(r"\[([^\]]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
 MD_HEADING = re.compile(r"^#{1,6}\s+")
-# Markdown emphasis, as CommonMark delimits it: ``**strong**``, ``*em*`` (also inside a
-# word: ``**Hibiscus**launched``), ``__strong__``, ``_em_`` (not inside a word: snake_case),
-# the marks against the words they hold (``2 * 3 * 4``, a bullet's ``* `` and an escaped
-# ``\*`` are none)
-MD_EMPHASIS = re.compile(r"(?<![\\*])(\*\*|\*)(?=[^\s*])(.+?)(?<=[^\s*\\])\1(?!\*)"
+# Markdown marks, read only in a dump that is Markdown (it has a link or a heading): in
+# plain text or an extractor's output an asterisk is the author's ("f****** grifters",
+# "*Sharks begin circling*"). Emphasis as CommonMark delimits it, but never inside a word:
+# ``**strong**``, ``*em*``, ``__strong__``, ``_em_`` (``2 * 3 * 4``, a bullet's ``* ``, an
+# escaped ``\*``, snake_case and ``f*ck`` are none)
+MD_EMPHASIS = re.compile(r"(?<![\w\\*])(\*\*|\*)(?=[^\s*])(.+?)(?<=[^\s*\\])\1(?![\w*])"
                          r"|(?<![\w_\\])(__|_)(?=[^\s_])(.+?)(?<=[^\s_\\])\3(?![\w_])")
-# What html2text leaves of emphasis CommonMark would not read: an empty ``****`` against a
-# word, a strong whose closing marks follow a space (``**Wei Zheng, **Chief Officer``)
-MD_LOOSE_STRONG = re.compile(r"(?<=\w)\*\*\*\*|\*\*(?=\S)([^*]+?\s)\*\*(?=\w)")
-# A Markdown writer's backslash escapes (``1\. Item``, ``\- note``, ``\(IaaS\)``), read
-# only in a dump that is Markdown (it has a link or a heading): in plain text they are code
+# html2text's strong whose closing marks follow a space (``**Wei Zheng, **Chief Officer``)
+MD_LOOSE_STRONG = re.compile(r"(?<![\w*])\*\*(?=[^\s*])([^*]+?\s)\*\*(?=\w)")
+# a Markdown writer's backslash escapes (``1\. Item``, ``\- note``, ``\(IaaS\)``)
 MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 MD_TRACE = re.compile(r"\]\([^)\s]*\)|^#{1,6}\s", re.MULTILINE)
 
@@ -57,7 +56,7 @@ class Line:
 
 def read_line(raw: str, para: int, markdown: bool = False) -> tuple[Line, int]:
     """The line of ``raw`` (one line of the dump) and how many Markdown marks it lost;
-    ``markdown``: the dump is Markdown, so its backslash escapes are read too."""
+    ``markdown``: the dump is Markdown, so its emphasis and escapes are read too."""
     text = raw.strip()
     images = links = heading = linked = 0
     if "](" in text:  # every Markdown link and image has it: most lines skip both scans
@@ -69,10 +68,10 @@ def read_line(raw: str, para: int, markdown: bool = False) -> tuple[Line, int]:
         text, heading = MD_HEADING.subn("", text)
         text = text.strip()
     emphasis = escapes = 0
-    if "*" in text or "_" in text:
+    if markdown and ("*" in text or "_" in text):
         text, emphasis = MD_EMPHASIS.subn(lambda m: m.group(2) or m.group(4), text)
         if "**" in text:
-            text, loose = MD_LOOSE_STRONG.subn(lambda m: m.group(1) or "", text)
+            text, loose = MD_LOOSE_STRONG.subn(r"\1", text)
             emphasis += loose
     if markdown and "\\" in text:
         text, escapes = MD_ESCAPE.subn(r"\1", text)
@@ -86,7 +85,7 @@ def split_lines(text: str) -> tuple[list[Line], int]:
     joined into their blocks, and the Markdown marks removed from them."""
     out, marks = [], 0
     width = wrap_width(text)
-    markdown = "\\" in text and MD_TRACE.search(text) is not None
+    markdown = ("](" in text or "#" in text) and MD_TRACE.search(text) is not None
     for para, block in enumerate(text.split("\n\n")):
         raws = unwrap(block.split("\n"), width) if width else block.split("\n")
         for raw, count in raws if width else ((r, 1) for r in raws):
