@@ -48,6 +48,21 @@ def test_unwrapped_text_and_lists_keep_their_lines() -> None:
     assert all(ln.wrapped == 1 for ln in lines[:5])
 
 
+def test_a_wrap_is_read_from_the_lines_it_broke_whatever_the_menus() -> None:
+    """A wrapped page whose menus and teasers outnumber its paragraph lines (Dragnet wrap100:
+    390 of 1,381 dumps went unread so): the paragraphs still come back as blocks. Teasers
+    that end near the width but whose next line would have fitted read no wrap."""
+    story = seed_paragraphs()
+    teasers = [f"{city} restaurant news of the week" for city in (
+        "Boston", "Chicago", "Denver", "Seattle", "Austin", "Miami", "Dallas", "Houston",
+        "Atlanta", "Portland", "Phoenix", "Detroit")]
+    text = "\n".join(teasers * 4) + "\n\n" + wrap(story, 80) + "\n\n" + "\n".join(teasers)
+    assert wrap_width(text) == 80  # the share of full lines (0.3 of all) called it unwrapped
+    assert [ln.text for ln in split_lines(text)[0] if ln.wrapped > 1] == story
+    ragged = "\n".join(f"{t} and {t}" for t in teasers[:12])  # 60-80 characters, unbroken
+    assert wrap_width(ragged + "\n\n" + "\n\n".join(story)) is None
+
+
 def test_a_wrapped_dump_keeps_its_story_and_loses_its_menu() -> None:
     story = seed_paragraphs()
     menu = "Home | India | World | Business | Sports | Opinion | Videos | Photos | Live TV"
