@@ -61,6 +61,10 @@ def test_a_wrap_is_read_from_the_lines_it_broke_whatever_the_menus() -> None:
     assert [ln.text for ln in split_lines(text)[0] if ln.wrapped > 1] == story
     ragged = "\n".join(f"{t} and {t}" for t in teasers[:12])  # 60-80 characters, unbroken
     assert wrap_width(ragged + "\n\n" + "\n\n".join(story)) is None
+    # a list of full-width items is no evidence either way: an item never continues a line
+    items = "\n".join(f"  \u2022 {t} and its wine bars - 10 February 2026"
+                      for t in teasers * 4)
+    assert wrap_width(wrap(story, 80) + "\n\n" + items) == 80
 
 
 def test_a_wrapped_dump_keeps_its_story_and_loses_its_menu() -> None:

@@ -107,8 +107,9 @@ def wrap_width(text: str) -> int | None:
     The share of full lines among all lines, the test before, missed the wrap of a page
     whose menus and teasers outnumber its paragraphs: 810 of the 6,490 wrapped dumps of
     bench/textdump.py's pages (Dragnet wrap100: 390 of 1,381), whose paragraphs were then
-    judged line by line; this misses 291, and reads a wrap into 21 unwrapped dumps of
-    10,294 (69 before). 8 and 0.5: 428 missed, 17; 6 and 0.7: 398, 15."""
+    judged line by line; this misses 280 (Dragnet wrap100: 125), and reads a wrap into 22
+    of the 10,342 unwrapped dumps (69 before). Without the list-item rule: 291 and 21;
+    8 and 0.5: 428 missed, 17; 6 and 0.7: 398, 15."""
     raws = text.split("\n")
     lengths = sorted(len(raw.rstrip()) for raw in raws if len(raw.strip()) >= 20)
     if len(lengths) < WRAP_MIN_LINES:
@@ -117,8 +118,9 @@ def wrap_width(text: str) -> int | None:
     if not 40 <= width <= 160:
         return None
     full = broken = 0
-    for last, raw in zip(raws, raws[1:]):
-        if WRAP_BAND * width <= len(last.rstrip()) <= width and raw.strip():
+    for last, raw in zip(raws, raws[1:]):  # a list item never continues a line
+        if WRAP_BAND * width <= len(last.rstrip()) <= width and raw.strip() \
+                and not BULLET_START.match(raw):
             full += 1
             broken += len(last.rstrip()) + 1 + len(raw.split(None, 1)[0]) > width
     return width if broken >= max(WRAP_BROKEN, WRAP_BROKEN_SHARE * full) else None
