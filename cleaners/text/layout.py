@@ -122,7 +122,7 @@ def wrap_width(text: str) -> int | None:
         if WRAP_BAND * width <= len(last.rstrip()) <= width and raw.strip() \
                 and not BULLET_START.match(raw):
             full += 1
-            broken += len(last.rstrip()) + 1 + len(raw.split(None, 1)[0]) > width
+            broken += _continues(last, raw, width)
     return width if broken >= max(WRAP_BROKEN, WRAP_BROKEN_SHARE * full) else None
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from re import _constants as sre
+from re import _parser
 from typing import Any
 
 import ftfy
 import ftfy.fixes
+from ftfy.badness import BADNESS_RE
 from ftfy.chardata import CONTROL_CHARS, LIGATURES
 
 from cleaners.record import Change
@@ -34,12 +37,7 @@ def _badness_blocks() -> list[list[frozenset[str]]]:
     positions that only non-ASCII characters fill: a text whose non-ASCII characters miss
     one of them in every alternative cannot match. Read from the compiled pattern, so a
     new ftfy's regex is read the same way; a position it cannot read blocks nothing."""
-    from re import _constants as sre
-    from re import _parser
-
-    from ftfy.badness import BADNESS_RE
-
-    (op, (_, branches)), = _parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags).data
+    (op, (_, branches)), = _badness_tree().data
     assert op is sre.BRANCH
     alternatives = []
     for branch in branches:
@@ -110,13 +108,7 @@ def _windows_are_bad(text: str) -> bool:
             start = a
         end = b
     windows.append(text[start:end])
-    return _badness_re().search("\x00".join(windows)) is not None
-
-
-@lru_cache(maxsize=1)
-def _badness_re() -> re.Pattern[str]:
-    from ftfy.badness import BADNESS_RE
-    return BADNESS_RE
+    return BADNESS_RE.search("\x00".join(windows)) is not None
 
 
 @lru_cache(maxsize=1)
@@ -124,17 +116,19 @@ def _badness_width() -> int | None:
     """The longest match of ftfy's mojibake regex, when every alternative holds a position
     only non-ASCII characters fill and nothing looks past the match (lookarounds, word
     boundaries); None otherwise (a new ftfy's regex the windows cannot stand for)."""
-    from re import _constants as sre
-    from re import _parser
-
-    pattern = _badness_re()
-    parsed = _parser.parse(pattern.pattern, pattern.flags)
-    if not all(_badness_blocks()) or _looks_around(parsed, sre):
+    parsed = _badness_tree()
+    if not all(_badness_blocks()) or _looks_around(parsed):
         return None
     return parsed.getwidth()[1]
 
 
-def _looks_around(parsed: Any, sre: Any) -> bool:
+@lru_cache(maxsize=1)
+def _badness_tree() -> Any:
+    """ftfy's mojibake regex as re's (private) parser reads it."""
+    return _parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+
+
+def _looks_around(parsed: Any) -> bool:
     """Whether a parsed pattern (re's private parse tree) reads outside its match: a
     lookaround, or an anchor other than ``^`` (which can only add a match at a window's
     start)."""
@@ -144,7 +138,7 @@ def _looks_around(parsed: Any, sre: Any) -> bool:
         inner = value if isinstance(value, (list, tuple)) else ()
         for item in inner:
             parts = item if isinstance(item, list) else [item]
-            if any(hasattr(x, "data") and _looks_around(x, sre) for x in parts):
+            if any(hasattr(x, "data") and _looks_around(x) for x in parts):
                 return True
     return False
 
